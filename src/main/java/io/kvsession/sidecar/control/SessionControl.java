@@ -1,0 +1,120 @@
+package io.kvsession.sidecar.control;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.kvsession.sidecar.config.SidecarConfig;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The lazy session-control client (SPEC §2.1–2.2, §3.1). Nothing talks to workers until the first lifecycle call;
+ * that call, and every caller arriving meanwhile, share one probe that waits up to
+ * {@code kvsession.control.wait-for-instances} for a healthy instance. "Unavailable" is cached only for
+ * {@code kvsession.control.retry-after}, so workers that start late are picked up.
+ */
+@ApplicationScoped
+public class SessionControl {
+
+    private static final Logger LOG = Logger.getLogger(SessionControl.class);
+    private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
+
+    public enum State {
+        AVAILABLE,
+        UNAVAILABLE,
+        PROBING;
+
+        public String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    private final InstanceRegistry registry;
+    private final WorkerCalls calls;
+    private final SidecarConfig.Control config;
+    private final Uni<State> state;
+    private volatile State last;
+    private volatile long settledAtNanos;
+
+    public SessionControl(InstanceRegistry registry, WorkerCalls calls, SidecarConfig config) {
+        this.registry = registry;
+        this.calls = calls;
+        this.config = config.control();
+        this.state = Uni.createFrom().deferred(this::probe).memoize().until(this::stale);
+    }
+
+    /** Whether workers offer session control; the first subscription starts the probe, later ones share it. */
+    public Uni<State> state() {
+        return state;
+    }
+
+    /** The state as last seen, without starting a probe; empty before the first lifecycle call. */
+    public Optional<State> current() {
+        return Optional.ofNullable(last);
+    }
+
+    /** Cached "unavailable" goes stale after retry-after; "available" and an ongoing probe never do. */
+    private boolean stale() {
+        return last == State.UNAVAILABLE
+                && System.nanoTime() - settledAtNanos >= config.retryAfter().toNanos();
+    }
+
+    private Uni<State> probe() {
+        State before = last;
+        last = State.PROBING;
+        long deadline = System.nanoTime() + config.waitForInstances().toNanos();
+        return firstHealthy(deadline).map(found -> settle(before, found));
+    }
+
+    /** Polls every instance's health until one answers 200 or the deadline passes. */
+    private Uni<Optional<Instance>> firstHealthy(long deadline) {
+        Collection<Instance> instances = registry.all();
+        if (instances.isEmpty()) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        Duration remaining = Duration.ofNanos(Math.max(deadline - System.nanoTime(), 1_000_000));
+        Duration probeTimeout = remaining.compareTo(PROBE_TIMEOUT) < 0 ? remaining : PROBE_TIMEOUT;
+        return Multi.createFrom().iterable(instances)
+                .onItem().transformToUniAndMerge(instance -> calls.probe(instance, probeTimeout)
+                        .map(healthy -> healthy ? instance : null))
+                .select().where(instance -> instance != null)
+                .toUni()
+                .flatMap(instance -> {
+                    if (instance != null) {
+                        return Uni.createFrom().item(Optional.of(instance));
+                    }
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return Uni.createFrom().item(Optional.<Instance> empty());
+                    }
+                    Duration pause = Duration.ofNanos(Math.min(left, POLL_INTERVAL.toNanos()));
+                    return Uni.createFrom().voidItem().onItem().delayIt().by(pause)
+                            .flatMap(ignored -> firstHealthy(deadline));
+                });
+    }
+
+    private State settle(State before, Optional<Instance> healthy) {
+        State now = healthy.isPresent() ? State.AVAILABLE : State.UNAVAILABLE;
+        if (now == State.AVAILABLE) {
+            LOG.infof("action=session_control_probe outcome=available worker_id=%s instances=%d",
+                    healthy.get().id(), registry.all().size());
+        } else if (before != State.UNAVAILABLE) {
+            LOG.warnf("action=session_control_probe outcome=unavailable instances=%d: no worker offers session "
+                    + "control, so opens are affinity-only (kind router_only) for now. Launch the backend with "
+                    + "--enable-streaming-session and check kvsession.workers / kvsession.discovery.dns.name; "
+                    + "workers are probed again %d s after this on the next lifecycle call.",
+                    registry.all().size(), config.retryAfter().toSeconds());
+        } else {
+            LOG.debugf("action=session_control_probe outcome=unavailable instances=%d", registry.all().size());
+        }
+        settledAtNanos = System.nanoTime();
+        last = now;
+        return now;
+    }
+}

@@ -1,0 +1,35 @@
+package io.kvsession.sidecar.lifecycle;
+
+import java.util.List;
+
+import io.kvsession.sidecar.affinity.Binding;
+
+/** What the lifecycle answers, before REST or gRPC shape it. */
+public final class Results {
+
+    private Results() {
+    }
+
+    /** What happens to the worker's KV session after a close. */
+    public enum EngineClose {
+        /** Closing in the background now. */
+        SCHEDULED,
+        /** Closing once the named request finishes. */
+        DEFERRED,
+        /** There is no KV session to close. */
+        NONE
+    }
+
+    public record Closed(String sessionId, String instanceId, EngineClose engineClose) {
+    }
+
+    public record Routed(String instanceId, boolean sticky, boolean engineSession, boolean deferredClose) {
+    }
+
+    public record Finished(String contextId, List<String> closedSessions) {
+    }
+
+    /** @param nextPageToken null on the last page */
+    public record SessionPage(List<Binding> sessions, String nextPageToken) {
+    }
+}

@@ -1,0 +1,93 @@
+package io.kvsession.sidecar.rest;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import io.kvsession.sidecar.affinity.Binding;
+
+/** JSON bodies of the /v1 API; fields are snake_case on the wire (quarkus.jackson.property-naming-strategy). */
+public final class Bodies {
+
+    private Bodies() {
+    }
+
+    @Schema(description = "Open a KV session on the worker and bind the session to it")
+    public record OpenRequest(
+            @Schema(required = true, description = "Worker to open on", examples = "w1") String instanceId,
+            @Schema(description = "Sliding TTL in seconds, 1–31536000", defaultValue = "300") Long timeoutSecs,
+            @Schema(description = "Request that causes the open, for logs") String contextId,
+            @Schema(description = "Capacity sent to the worker", defaultValue = "65536") Integer capacityOfStrLen) {
+    }
+
+    @Schema(description = "Bind the session to an instance, affinity only")
+    public record BindRequest(
+            @Schema(required = true, examples = "w1") String instanceId,
+            @Schema(description = "Sliding TTL in seconds, 1–31536000", defaultValue = "300") Long timeoutSecs) {
+    }
+
+    @Schema(description = "Unbind the session and close its KV session")
+    public record CloseRequest(
+            @Schema(description = "Worker to close on when the session is not bound here") String instanceId,
+            @Schema(description = "Request that causes the close, for logs") String contextId,
+            @Schema(description = "Hold the worker close until this request finishes") String afterContextId) {
+    }
+
+    @Schema(description = "Session part of a routed request")
+    public record SessionControlBody(
+            @Schema(required = true) String sessionId,
+            @Schema(enumeration = { "open", "bind", "close" }, nullable = true) String action,
+            @Schema(description = "TTL in seconds for open and bind") Long timeout) {
+    }
+
+    @Schema(description = "One request to route")
+    public record RouteRequest(
+            @Schema(description = "The request's id; required for action close") String contextId,
+            @Schema(description = "The router's own pick, used when the session is not bound") String instanceId,
+            @Schema(nullable = true) SessionControlBody sessionControl) {
+    }
+
+    @Schema(description = "A session bound to an instance")
+    public record Session(String sessionId, String instanceId,
+            @Schema(enumeration = { "engine_backed", "router_only" }) String kind,
+            @Schema(description = "Whether the worker holds a KV session for it") boolean engineSession,
+            long timeoutSecs,
+            @Schema(description = "RFC 3339 UTC; pushed back by every touch") Instant expiresAt) {
+
+        static Session of(Binding binding) {
+            return new Session(binding.sessionId(), binding.instanceId(), lower(binding.kind()),
+                    binding.kind().engineBacked(), binding.timeout().toSeconds(), binding.expiresAt());
+        }
+    }
+
+    @Schema(description = "What happens to the worker's KV session after a close")
+    public record Close(String sessionId, @Schema(nullable = true) String instanceId,
+            @Schema(enumeration = { "scheduled", "deferred", "none" }) String engineClose) {
+    }
+
+    public record SessionList(List<Session> sessions,
+            @Schema(nullable = true, description = "Pass as page_token for the next page; null on the last") String nextPageToken) {
+    }
+
+    public record Route(String instanceId, boolean sticky, boolean engineSession, boolean deferredClose) {
+    }
+
+    public record Finish(String contextId, List<String> closedSessions) {
+    }
+
+    public record Worker(String instanceId, String url, @Schema(enumeration = { "sglang", "dynamo" }) String protocol,
+            @Schema(nullable = true, description = "Last observed health; null before the first probe") Boolean healthy,
+            @Schema(enumeration = { "closed", "open", "half_open" }) String circuit,
+            int sessions) {
+    }
+
+    public record Workers(@Schema(enumeration = { "available", "unavailable", "probing" }) String sessionControl,
+            List<Worker> workers) {
+    }
+
+    static String lower(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT);
+    }
+}

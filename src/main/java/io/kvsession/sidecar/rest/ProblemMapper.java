@@ -1,0 +1,80 @@
+package io.kvsession.sidecar.rest;
+
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+
+import io.kvsession.sidecar.Failure;
+import io.kvsession.sidecar.SidecarException;
+
+/** Every error of the /v1 API becomes an RFC 9457 problem; resources never build error responses themselves. */
+public class ProblemMapper {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+
+    @ServerExceptionMapper
+    public RestResponse<Problem> sidecar(SidecarException failure, UriInfo uri) {
+        Failure reason = failure.failure();
+        RestResponse.ResponseBuilder<Problem> response = problem(reason.status(), slug(reason), reason.title(),
+                failure.getMessage(), uri);
+        if (reason == Failure.TABLE_FULL || reason == Failure.WORKER_UNAVAILABLE) {
+            response.header("Retry-After", "1");
+        }
+        return response.build();
+    }
+
+    /** Declared for the subtype too, which Quarkus otherwise maps itself with an empty body. */
+    @ServerExceptionMapper({ MismatchedInputException.class, JsonProcessingException.class })
+    public RestResponse<Problem> malformedJson(JsonProcessingException failure, UriInfo uri) {
+        String detail;
+        if (failure instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            String field = mapping.getPath().stream()
+                    .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
+                    .collect(Collectors.joining(".")).replace(".[", "[");
+            detail = field + " has the wrong type: " + mapping.getOriginalMessage();
+        } else if (failure instanceof JsonMappingException mapping) {
+            detail = "the body must be a JSON object: " + mapping.getOriginalMessage();
+        } else {
+            detail = "the body is not valid JSON: " + failure.getOriginalMessage();
+        }
+        return problem(400, "invalid-argument", Failure.INVALID_ARGUMENT.title(), detail, uri).build();
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<Problem> web(WebApplicationException failure, UriInfo uri) {
+        if (failure.getCause() instanceof JsonProcessingException json) {
+            return malformedJson(json, uri);
+        }
+        Response.StatusType status = failure.getResponse().getStatusInfo();
+        String detail = failure.getMessage() == null ? status.getReasonPhrase() : failure.getMessage();
+        return problem(status.getStatusCode(), "http-" + status.getStatusCode(), status.getReasonPhrase(), detail,
+                uri).build();
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<Problem> unexpected(RuntimeException failure, UriInfo uri) {
+        LOG.errorf(failure, "unexpected failure of %s", uri.getPath());
+        return problem(500, "internal", "Internal error", "the sidecar failed unexpectedly: " + failure, uri).build();
+    }
+
+    private static RestResponse.ResponseBuilder<Problem> problem(int status, String slug, String title, String detail,
+            UriInfo uri) {
+        Problem body = new Problem("urn:kvsession:problem:" + slug, title, status, detail, uri.getPath());
+        return RestResponse.ResponseBuilder.<Problem> create(status).entity(body).type(Problem.MEDIA_TYPE);
+    }
+
+    private static String slug(Failure failure) {
+        return failure.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+}

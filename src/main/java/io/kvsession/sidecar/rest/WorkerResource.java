@@ -1,0 +1,29 @@
+package io.kvsession.sidecar.rest;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import io.kvsession.sidecar.lifecycle.SessionDirectory;
+import io.smallrye.mutiny.Uni;
+
+/** The workers as the sidecar sees them. */
+@Path("/v1/workers")
+@Produces(MediaType.APPLICATION_JSON)
+public class WorkerResource {
+
+    private final SessionDirectory directory;
+
+    public WorkerResource(SessionDirectory directory) {
+        this.directory = directory;
+    }
+
+    @GET
+    public Uni<Bodies.Workers> workers() {
+        return directory.workers().map(workers -> new Bodies.Workers(workers.sessionControl().wireName(),
+                workers.workers().stream().map(view -> new Bodies.Worker(view.instance().id(),
+                        view.instance().url().toString(), view.instance().protocol().wireName(),
+                        view.healthy().orElse(null), Bodies.lower(view.circuit()), view.sessions())).toList()));
+    }
+}

@@ -1,0 +1,27 @@
+package io.kvsession.sidecar.support;
+
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/** Polls a condition that becomes true through the sidecar's own timers, failing with a description. */
+public final class Eventually {
+
+    private Eventually() {
+    }
+
+    public static void await(Duration within, Supplier<String> what, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within " + within.toMillis() + " ms: " + what.get());
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while waiting for: " + what.get());
+            }
+        }
+    }
+}

@@ -1,0 +1,315 @@
+package io.kvsession.sidecar.support;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * An inference worker speaking SGLang's or Dynamo's session-control protocol over real HTTP on loopback. It keeps
+ * the sessions it holds, records every RPC it receives, and can be told to delay, reject, answer malformed, fail
+ * closes, report unhealthy, or go down (refuse connections) and come back on the same port.
+ */
+public final class FakeWorker {
+
+    public enum Protocol {
+        SGLANG,
+        DYNAMO
+    }
+
+    /** How the worker answers opens. */
+    public enum OpenMode {
+        NORMAL,
+        /** An error answer with a message (HTTP 400 for SGLang, status error for Dynamo). */
+        REJECT,
+        /** HTTP 500. */
+        SERVER_ERROR,
+        /** Dynamo only: 200 with an empty body. */
+        NO_BODY,
+        /** Dynamo only: 200 with a JSON object lacking {@code status}. */
+        NO_STATUS
+    }
+
+    /** One RPC as received. */
+    public record Rpc(String method, String path, JsonObject body) {
+
+        public String sessionId() {
+            return body == null ? null : body.getString("session_id");
+        }
+
+        public String action() {
+            return body == null ? null : body.getString("action");
+        }
+
+        public boolean isOpen() {
+            return "/open_session".equals(path) || "open_session".equals(action());
+        }
+
+        public boolean isClose() {
+            return "/close_session".equals(path) || "close_session".equals(action());
+        }
+    }
+
+    public static final String REJECTION = "out of KV cache capacity";
+
+    private final String id;
+    private final Protocol protocol;
+    private final InetAddress address;
+    private final List<Rpc> received = new CopyOnWriteArrayList<>();
+    private final Set<String> sessions = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger healthChecks = new AtomicInteger();
+    private final AtomicInteger closeFailures = new AtomicInteger();
+    private final ExecutorService executor = Executors.newCachedThreadPool();
+    private volatile Duration delay = Duration.ZERO;
+    private volatile OpenMode openMode = OpenMode.NORMAL;
+    private volatile boolean healthy = true;
+    private volatile HttpServer server;
+    private volatile int port;
+
+    public FakeWorker(String id, Protocol protocol) {
+        this(id, protocol, InetAddress.getLoopbackAddress());
+    }
+
+    public FakeWorker(String id, Protocol protocol, InetAddress address) {
+        this.id = id;
+        this.protocol = protocol;
+        this.address = address;
+    }
+
+    /** Starts listening, on the port it had before if it ran already. */
+    public synchronized FakeWorker start() {
+        try {
+            HttpServer http = HttpServer.create(new InetSocketAddress(address, port), 64);
+            http.setExecutor(executor);
+            http.createContext("/", this::handle);
+            http.start();
+            port = http.getAddress().getPort();
+            server = http;
+            return this;
+        } catch (IOException e) {
+            throw new IllegalStateException("fake worker " + id + " cannot listen on port " + port, e);
+        }
+    }
+
+    /** Stops listening: connections are refused until {@link #start()}. Sessions survive, as on a worker restart
+     * that keeps its cache would; use {@link #reset()} to forget them. */
+    public synchronized void stop() {
+        if (server != null) {
+            server.stop(0);
+            server = null;
+        }
+    }
+
+    /** Reserves a port without listening, for a worker that starts late. */
+    public synchronized FakeWorker reservePort() {
+        start();
+        stop();
+        return this;
+    }
+
+    public void shutdown() {
+        stop();
+        executor.shutdownNow();
+    }
+
+    /** Forgets sessions and RPCs and answers normally again. */
+    public void reset() {
+        received.clear();
+        sessions.clear();
+        healthChecks.set(0);
+        closeFailures.set(0);
+        delay = Duration.ZERO;
+        openMode = OpenMode.NORMAL;
+        healthy = true;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String url() {
+        return "http://" + address.getHostAddress() + ":" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String protocolName() {
+        return protocol.name().toLowerCase();
+    }
+
+    public FakeWorker delay(Duration value) {
+        delay = value;
+        return this;
+    }
+
+    public FakeWorker openMode(OpenMode mode) {
+        openMode = mode;
+        return this;
+    }
+
+    public FakeWorker healthy(boolean value) {
+        healthy = value;
+        return this;
+    }
+
+    /** The next {@code count} closes answer HTTP 500. */
+    public FakeWorker failCloses(int count) {
+        closeFailures.set(count);
+        return this;
+    }
+
+    /** Sessions the worker holds open now. */
+    public Set<String> sessions() {
+        return Set.copyOf(sessions);
+    }
+
+    /** Opens the worker holds without a sidecar having asked, as after a sidecar restart. */
+    public void hold(String sessionId) {
+        sessions.add(sessionId);
+    }
+
+    public List<Rpc> rpcs() {
+        return List.copyOf(received);
+    }
+
+    /** Open RPCs received for the session. */
+    public List<Rpc> opens(String sessionId) {
+        return received.stream().filter(rpc -> rpc.isOpen() && sessionId.equals(rpc.sessionId())).toList();
+    }
+
+    /** Close RPCs received for the session. */
+    public List<Rpc> closes(String sessionId) {
+        return received.stream().filter(rpc -> rpc.isClose() && sessionId.equals(rpc.sessionId())).toList();
+    }
+
+    public int healthChecks() {
+        return healthChecks.get();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            if ("GET".equals(exchange.getRequestMethod()) && "/health".equals(path)) {
+                healthChecks.incrementAndGet();
+                respond(exchange, healthy ? 200 : 503, "");
+                return;
+            }
+            String text = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            JsonObject body = text.isBlank() ? null : new JsonObject(text);
+            Rpc rpc = new Rpc(exchange.getRequestMethod(), path, body);
+            received.add(rpc);
+            pause();
+            if (protocol == Protocol.SGLANG) {
+                sglang(exchange, rpc);
+            } else {
+                dynamo(exchange, rpc);
+            }
+        }
+    }
+
+    private void sglang(HttpExchange exchange, Rpc rpc) throws IOException {
+        switch (rpc.path()) {
+            case "/open_session" -> {
+                switch (openMode) {
+                    case REJECT -> respond(exchange, 400, sglangError(REJECTION));
+                    case SERVER_ERROR -> respond(exchange, 500, "Internal Server Error");
+                    default -> {
+                        if (!sessions.add(rpc.sessionId())) {
+                            respond(exchange, 400, sglangError("Failed to open the session. Check if a session "
+                                    + "with the same id is still open."));
+                        } else {
+                            respond(exchange, 200, "\"" + rpc.sessionId() + "\"");
+                        }
+                    }
+                }
+            }
+            case "/close_session" -> {
+                if (closeFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    respond(exchange, 500, "Internal Server Error");
+                } else {
+                    sessions.remove(rpc.sessionId());
+                    respond(exchange, 200, "");
+                }
+            }
+            default -> respond(exchange, 404, sglangError("not found: " + rpc.path()));
+        }
+    }
+
+    private void dynamo(HttpExchange exchange, Rpc rpc) throws IOException {
+        if (!"/session_control".equals(rpc.path())) {
+            respond(exchange, 404, "");
+            return;
+        }
+        String sessionId = rpc.sessionId();
+        if ("open_session".equals(rpc.action())) {
+            switch (openMode) {
+                case REJECT -> respond(exchange, 200, dynamo("error", REJECTION));
+                case SERVER_ERROR -> respond(exchange, 500, "boom");
+                case NO_BODY -> respond(exchange, 200, "");
+                case NO_STATUS -> respond(exchange, 200, new JsonObject().put("session_id", sessionId).encode());
+                default -> respond(exchange, 200, sessions.add(sessionId) ? dynamo("ok", null)
+                        : dynamo("ok", "Session already exists"));
+            }
+        } else if ("close_session".equals(rpc.action())) {
+            if (closeFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                respond(exchange, 500, "boom");
+            } else if (sessions.remove(sessionId)) {
+                respond(exchange, 200, dynamo("ok", null));
+            } else {
+                respond(exchange, 200, dynamo("error", "Session " + sessionId + " not found"));
+            }
+        } else {
+            respond(exchange, 200, dynamo("error", "unknown action " + rpc.action()));
+        }
+    }
+
+    private void pause() {
+        long millis = delay.toMillis();
+        if (millis > 0) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static String sglangError(String message) {
+        return new JsonObject().put("error", new JsonObject().put("message", message)).encode();
+    }
+
+    private static String dynamo(String status, String message) {
+        JsonObject answer = new JsonObject().put("status", status);
+        if (message != null) {
+            answer.put("message", message);
+        }
+        return answer.encode();
+    }
+
+    private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("content-type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+}

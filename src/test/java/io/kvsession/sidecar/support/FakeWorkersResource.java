@@ -1,0 +1,46 @@
+package io.kvsession.sidecar.support;
+
+import java.util.Map;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * Starts the fake workers a test application talks to and configures them as static instances: {@code w1} speaks
+ * SGLang, {@code w2} Dynamo, and {@code w3} (SGLang) is the one tests take down and bring back. Tests receive them
+ * in a {@link FakeWorkers} field. With the init argument {@code late=true}, {@code w1} alone exists and starts down.
+ */
+public class FakeWorkersResource implements QuarkusTestResourceLifecycleManager {
+
+    private FakeWorkers workers;
+    private boolean late;
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        late = Boolean.parseBoolean(initArgs.getOrDefault("late", "false"));
+    }
+
+    @Override
+    public Map<String, String> start() {
+        workers = new FakeWorkers();
+        if (late) {
+            workers.add(new FakeWorker("w1", FakeWorker.Protocol.SGLANG).reservePort());
+        } else {
+            workers.add(new FakeWorker("w1", FakeWorker.Protocol.SGLANG).start())
+                    .add(new FakeWorker("w2", FakeWorker.Protocol.DYNAMO).start())
+                    .add(new FakeWorker("w3", FakeWorker.Protocol.SGLANG).start());
+        }
+        return workers.config();
+    }
+
+    @Override
+    public void inject(TestInjector testInjector) {
+        testInjector.injectIntoFields(workers, new TestInjector.MatchesType(FakeWorkers.class));
+    }
+
+    @Override
+    public void stop() {
+        if (workers != null) {
+            workers.all().forEach(FakeWorker::shutdown);
+        }
+    }
+}
