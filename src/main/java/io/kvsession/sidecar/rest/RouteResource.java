@@ -16,7 +16,6 @@ import io.smallrye.mutiny.Uni;
 /** The per-request hook over REST: route a request, and tell when it finished. */
 @Path("/v1")
 @Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.APPLICATION_JSON)
 public class RouteResource {
 
     private final RequestRouter router;
@@ -27,6 +26,7 @@ public class RouteResource {
 
     @POST
     @Path("route")
+    @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Bodies.Route> route(RouteRequest body) {
         RouteRequest request = QueryParams.required(body, "instance_id");
         Bodies.SessionControlBody control = request.sessionControl();

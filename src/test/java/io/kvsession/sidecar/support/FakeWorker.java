@@ -92,6 +92,9 @@ public final class FakeWorker {
 
     /** Starts listening, on the port it had before if it ran already. */
     public synchronized FakeWorker start() {
+        if (server != null) {
+            return this;
+        }
         try {
             HttpServer http = HttpServer.create(new InetSocketAddress(address, port), 64);
             http.setExecutor(executor);

@@ -1,0 +1,270 @@
+package io.kvsession.sidecar.rest;
+
+import static io.kvsession.sidecar.support.Api.bind;
+import static io.kvsession.sidecar.support.Api.close;
+import static io.kvsession.sidecar.support.Api.finish;
+import static io.kvsession.sidecar.support.Api.get;
+import static io.kvsession.sidecar.support.Api.newSession;
+import static io.kvsession.sidecar.support.Api.open;
+import static io.kvsession.sidecar.support.Api.route;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.kvsession.sidecar.support.Eventually;
+import io.kvsession.sidecar.support.FakeWorker;
+import io.kvsession.sidecar.support.FakeWorkers;
+import io.kvsession.sidecar.support.Profiles;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+
+@QuarkusTest
+@TestProfile(Profiles.WithWorkers.class)
+class CloseAndRouteTest {
+
+    /** Long enough for a deferred close to show it waits, well under guard.max-wait (2 s in tests). */
+    private static final Duration QUIET = Duration.ofMillis(400);
+
+    FakeWorkers workers;
+
+    @Inject
+    CircuitBreakerMaintenance breakers;
+
+    @BeforeEach
+    void freshWorkers() {
+        workers.resetAll();
+        breakers.resetAll();
+    }
+
+    @Test
+    void closeUnbindsAtOnceAndClosesTheWorkerSessionInTheBackground() {
+        String session = newSession("close");
+        FakeWorker w1 = workers.get("w1");
+        open(session, "w1").statusCode(200);
+        w1.delay(Duration.ofMillis(300));
+
+        long started = System.nanoTime();
+        close(session, Map.of("context_id", "req-9")).statusCode(202)
+                .body("session_id", equalTo(session))
+                .body("instance_id", equalTo("w1"))
+                .body("engine_close", equalTo("scheduled"));
+        long tookMillis = (System.nanoTime() - started) / 1_000_000;
+
+        assertTrue(tookMillis < 300, "the caller does not wait for the worker, took " + tookMillis + " ms");
+        get(session).statusCode(404);
+        awaitClosed(w1, session);
+        assertEquals(session, w1.closes(session).get(0).body().getString("session_id"));
+    }
+
+    @Test
+    void closeOnDynamoSendsTheCloseAction() {
+        String session = newSession("close-dynamo");
+        FakeWorker w2 = workers.get("w2");
+        open(session, "w2").statusCode(200);
+
+        close(session, Map.of()).statusCode(202).body("engine_close", equalTo("scheduled"));
+
+        awaitClosed(w2, session);
+        assertEquals("close_session", w2.closes(session).get(0).action());
+    }
+
+    @Test
+    void closeOfARouterOnlyBindingSendsNoRpc() throws InterruptedException {
+        String session = newSession("close-router-only");
+        bind(session, Map.of("instance_id", "w1")).statusCode(200).body("kind", equalTo("router_only"));
+
+        close(session, Map.of()).statusCode(202).body("engine_close", equalTo("none"));
+
+        Thread.sleep(QUIET.toMillis());
+        assertTrue(workers.get("w1").closes(session).isEmpty());
+    }
+
+    @Test
+    void closeOfAnUnboundSessionClosesOnTheNamedInstanceOrDoesNothing() {
+        String session = newSession("close-unbound");
+        FakeWorker w1 = workers.get("w1");
+        w1.hold(session);
+
+        close(session, Map.of()).statusCode(202)
+                .body("instance_id", nullValue())
+                .body("engine_close", equalTo("none"));
+        close(session, Map.of("instance_id", "w1")).statusCode(202).body("engine_close", equalTo("scheduled"));
+
+        awaitClosed(w1, session);
+        close(session, Map.of("instance_id", "w9")).statusCode(404);
+    }
+
+    @Test
+    void closeAfterAContextWaitsForThatRequestToFinish() throws InterruptedException {
+        String session = newSession("deferred");
+        FakeWorker w1 = workers.get("w1");
+        open(session, "w1").statusCode(200);
+
+        close(session, Map.of("after_context_id", "req-deferred-" + session)).statusCode(202)
+                .body("engine_close", equalTo("deferred"));
+        get(session).statusCode(404);
+
+        Thread.sleep(QUIET.toMillis());
+        assertTrue(w1.closes(session).isEmpty(), "no close before the request finished");
+        finish("req-deferred-" + session).statusCode(200)
+                .body("context_id", equalTo("req-deferred-" + session))
+                .body("closed_sessions", contains(session));
+        awaitClosed(w1, session);
+        finish("req-deferred-" + session).statusCode(200).body("closed_sessions", empty());
+    }
+
+    @Test
+    void deferredCloseWhoseRequestNeverFinishesRunsAfterMaxWait() {
+        String session = newSession("guard");
+        FakeWorker w1 = workers.get("w1");
+        open(session, "w1").statusCode(200);
+
+        close(session, Map.of("after_context_id", "never-finishes-" + session)).statusCode(202);
+
+        Eventually.await(Duration.ofSeconds(4), () -> "close after guard.max-wait of 2 s",
+                () -> !w1.closes(session).isEmpty());
+    }
+
+    @Test
+    void routeSticksToTheBoundInstanceAndRenewsIt() {
+        String session = newSession("sticky");
+        open(session, "w2").statusCode(200);
+
+        route(request("ctx-1", "w1", session, null)).statusCode(200)
+                .body("instance_id", equalTo("w2"))
+                .body("sticky", equalTo(true))
+                .body("engine_session", equalTo(true))
+                .body("deferred_close", equalTo(false));
+    }
+
+    @Test
+    void routeWithoutABindingUsesTheRoutersPick() {
+        route(request("ctx-2", "w3", newSession("unbound"), null)).statusCode(200)
+                .body("instance_id", equalTo("w3"))
+                .body("sticky", equalTo(false))
+                .body("engine_session", equalTo(false));
+        route(Map.of("context_id", "ctx-3", "instance_id", "w1")).statusCode(200)
+                .body("instance_id", equalTo("w1"))
+                .body("sticky", equalTo(false));
+    }
+
+    @Test
+    void routeOpenOpensOnTheTargetBeforeAnswering() {
+        String session = newSession("route-open");
+
+        route(request("ctx-open", "w1", session, "open")).statusCode(200)
+                .body("instance_id", equalTo("w1"))
+                .body("sticky", equalTo(false))
+                .body("engine_session", equalTo(true));
+
+        assertTrue(workers.get("w1").sessions().contains(session));
+        route(request("ctx-open-2", "w2", session, "open")).statusCode(200)
+                .body("instance_id", equalTo("w1"))
+                .body("sticky", equalTo(true));
+        assertEquals(1, workers.get("w1").opens(session).size());
+        assertTrue(workers.get("w2").opens(session).isEmpty());
+    }
+
+    @Test
+    void routeBindPinsWithoutAnRpc() {
+        String session = newSession("route-bind");
+
+        route(request("ctx-bind", "w3", session, "bind")).statusCode(200)
+                .body("instance_id", equalTo("w3"))
+                .body("engine_session", equalTo(false));
+
+        get(session).statusCode(200).body("kind", equalTo("router_only")).body("instance_id", equalTo("w3"));
+        assertTrue(workers.get("w3").rpcs().isEmpty());
+    }
+
+    @Test
+    void routeCloseUnbindsNowAndClosesOnlyAfterFinish() throws InterruptedException {
+        String session = newSession("route-close");
+        FakeWorker w2 = workers.get("w2");
+        open(session, "w2").statusCode(200);
+
+        route(request("ctx-last-turn-" + session, "w1", session, "close")).statusCode(200)
+                .body("instance_id", equalTo("w2"))
+                .body("sticky", equalTo(true))
+                .body("engine_session", equalTo(true))
+                .body("deferred_close", equalTo(true));
+        get(session).statusCode(404);
+
+        Thread.sleep(QUIET.toMillis());
+        assertTrue(w2.closes(session).isEmpty(), "the last turn is still running");
+        finish("ctx-last-turn-" + session).statusCode(200).body("closed_sessions", contains(session));
+        awaitClosed(w2, session);
+    }
+
+    @Test
+    void routeCloseNeedsAContextId() {
+        route(Map.of("instance_id", "w1", "session_control", Map.of("session_id", "s", "action", "close")))
+                .statusCode(400).body("detail", equalTo("context_id is required when session_control.action is "
+                        + "close, so that the close can wait for the request to finish"));
+    }
+
+    @Test
+    void bindOverAnEngineSessionOnAnotherInstanceClosesTheOldOne() {
+        String session = newSession("rebind");
+        FakeWorker w1 = workers.get("w1");
+        open(session, "w1").statusCode(200);
+
+        bind(session, Map.of("instance_id", "w2", "timeout_secs", 30)).statusCode(200)
+                .body("instance_id", equalTo("w2"))
+                .body("kind", equalTo("router_only"))
+                .body("timeout_secs", equalTo(30));
+
+        awaitClosed(w1, session);
+    }
+
+    @Test
+    void bindOnTheSameInstanceKeepsTheEngineSession() {
+        String session = newSession("bind-same");
+        open(session, "w1").statusCode(200);
+
+        bind(session, Map.of("instance_id", "w1")).statusCode(200).body("kind", equalTo("engine_backed"));
+
+        assertTrue(workers.get("w1").closes(session).isEmpty());
+    }
+
+    @Test
+    void reopenAfterACloseOnTheSameWorkerCancelsThePendingClose() throws InterruptedException {
+        String session = newSession("reopen");
+        FakeWorker w1 = workers.get("w1");
+        open(session, "w1").statusCode(200);
+        close(session, Map.of("after_context_id", "ctx-reopen-" + session)).statusCode(202);
+
+        open(session, "w1").statusCode(200).body("kind", equalTo("engine_backed"));
+        finish("ctx-reopen-" + session).statusCode(200).body("closed_sessions", empty());
+
+        Thread.sleep(QUIET.toMillis());
+        assertTrue(w1.closes(session).isEmpty(), "the re-opened session was not closed behind the router's back");
+        assertTrue(w1.sessions().contains(session));
+        get(session).statusCode(200);
+    }
+
+    private static Map<String, Object> request(String contextId, String pick, String session, String action) {
+        Map<String, Object> control = new HashMap<>();
+        control.put("session_id", session);
+        control.put("action", action);
+        return Map.of("context_id", contextId, "instance_id", pick, "session_control", control);
+    }
+
+    private static void awaitClosed(FakeWorker worker, String session) {
+        Eventually.await(Duration.ofSeconds(3), () -> "close of " + session + " on " + worker.id() + ", got "
+                + worker.rpcs(), () -> !worker.closes(session).isEmpty() && !worker.sessions().contains(session));
+    }
+}
