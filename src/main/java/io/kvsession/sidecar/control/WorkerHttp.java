@@ -7,6 +7,7 @@ import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.kvsession.sidecar.config.SidecarConfig;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
@@ -17,7 +18,11 @@ import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.core.http.HttpClient;
 import io.vertx.mutiny.core.http.HttpClientResponse;
 
-/** The one non-blocking HTTP client all worker calls share. */
+/**
+ * The one non-blocking HTTP client all worker calls share. Created at start, outside any request: a client created
+ * on a request's event loop would be closed with the HTTP server on shutdown, before pending closes have drained.
+ */
+@Startup
 @ApplicationScoped
 public class WorkerHttp {
 

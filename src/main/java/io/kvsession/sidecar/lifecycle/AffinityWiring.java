@@ -13,7 +13,6 @@ import io.kvsession.sidecar.config.SidecarConfig;
 import io.kvsession.sidecar.control.InstanceRegistry;
 import io.kvsession.sidecar.lifecycle.LifecycleJournal.Severity;
 import io.quarkus.runtime.StartupEvent;
-import io.vertx.mutiny.core.Vertx;
 
 /**
  * Puts the plain-Java affinity table into the application: the wall clock, the periodic reaper, and what an expiry
@@ -49,8 +48,9 @@ public class AffinityWiring {
         return new AffinityTable(clock, config.affinity().maxEntries(), this::expired);
     }
 
-    void startReaper(@Observes StartupEvent start, AffinityTable table, Vertx vertx, SidecarConfig config) {
-        vertx.setPeriodic(config.affinity().reaperInterval().toMillis(), timer -> table.reap());
+    void startReaper(@Observes StartupEvent start, AffinityTable table, LifecycleTimers timers,
+            SidecarConfig config) {
+        timers.every(config.affinity().reaperInterval(), table::reap);
     }
 
     private void expired(Binding binding) {

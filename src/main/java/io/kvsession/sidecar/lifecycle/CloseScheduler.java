@@ -12,7 +12,6 @@ import io.kvsession.sidecar.control.Instance;
 import io.kvsession.sidecar.control.WorkerCalls;
 import io.kvsession.sidecar.lifecycle.LifecycleJournal.Severity;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.Vertx;
 
 /**
  * Closes worker sessions in the background, off every request path (SPEC §3.4). A close is retried with exponential
@@ -52,15 +51,15 @@ public class CloseScheduler {
     private final WorkerCalls calls;
     private final LifecycleJournal journal;
     private final SessionEvents events;
-    private final Vertx vertx;
+    private final LifecycleTimers timers;
     private final SidecarConfig config;
 
-    public CloseScheduler(WorkerCalls calls, LifecycleJournal journal, SessionEvents events, Vertx vertx,
+    public CloseScheduler(WorkerCalls calls, LifecycleJournal journal, SessionEvents events, LifecycleTimers timers,
             SidecarConfig config) {
         this.calls = calls;
         this.journal = journal;
         this.events = events;
-        this.vertx = vertx;
+        this.timers = timers;
         this.config = config;
     }
 
@@ -168,7 +167,7 @@ public class CloseScheduler {
         journal.record("close", "retried", Severity.FAILED, close.key.sessionId(), close.key.instanceId(),
                 close.contextId, 0, "attempt " + close.attempts + " failed, next in " + backoffMillis + " ms: "
                         + failure.getMessage());
-        vertx.setTimer(backoffMillis, timer -> attempt(close));
+        timers.after(Duration.ofMillis(backoffMillis), () -> attempt(close));
     }
 
     private void giveUp(Key key, String contextId, String why) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,7 +13,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.kvsession.sidecar.config.SidecarConfig;
 import io.kvsession.sidecar.control.Instance;
 import io.kvsession.sidecar.lifecycle.LifecycleJournal.Severity;
-import io.vertx.mutiny.core.Vertx;
 
 /**
  * Closes captured for a request, held until that request finishes (SPEC §2.5): {@link #finish} hands them to the
@@ -23,7 +23,7 @@ import io.vertx.mutiny.core.Vertx;
 @ApplicationScoped
 public class DeferredCloses {
 
-    private record Deferred(String sessionId, Instance instance, Duration ttl, String contextId, long timerId) {
+    private record Deferred(String sessionId, Instance instance, Duration ttl, String contextId, Future<?> timer) {
     }
 
     private final ConcurrentHashMap<String, List<Deferred>> byContext = new ConcurrentHashMap<>();
@@ -32,13 +32,13 @@ public class DeferredCloses {
     private final AtomicInteger count = new AtomicInteger();
     private final CloseScheduler closes;
     private final LifecycleJournal journal;
-    private final Vertx vertx;
+    private final LifecycleTimers timers;
     private final SidecarConfig config;
 
-    public DeferredCloses(CloseScheduler closes, LifecycleJournal journal, Vertx vertx, SidecarConfig config) {
+    public DeferredCloses(CloseScheduler closes, LifecycleJournal journal, LifecycleTimers timers, SidecarConfig config) {
         this.closes = closes;
         this.journal = journal;
-        this.vertx = vertx;
+        this.timers = timers;
         this.config = config;
     }
 
@@ -50,14 +50,14 @@ public class DeferredCloses {
             closes.schedule(sessionId, instance, ttl, contextId, "close");
             return;
         }
-        long maxWait = config.guard().maxWait().toMillis();
-        long timerId = vertx.setTimer(maxWait, id -> release(contextId, sessionId, instance.id(),
-                "request " + contextId + " did not finish within " + maxWait + " ms"));
+        Duration maxWait = config.guard().maxWait();
+        Future<?> timer = timers.after(maxWait, () -> release(contextId, sessionId, instance.id(),
+                "request " + contextId + " did not finish within " + maxWait.toMillis() + " ms"));
         count.incrementAndGet();
         contextOf.put(key(sessionId, instance.id()), contextId);
         byContext.compute(contextId, (id, held) -> {
             List<Deferred> list = held == null ? new ArrayList<>(1) : held;
-            list.add(new Deferred(sessionId, instance, ttl, contextId, timerId));
+            list.add(new Deferred(sessionId, instance, ttl, contextId, timer));
             return list;
         });
     }
@@ -133,7 +133,7 @@ public class DeferredCloses {
 
     private void forget(Deferred deferred) {
         count.decrementAndGet();
-        vertx.cancelTimer(deferred.timerId());
+        deferred.timer().cancel(false);
         contextOf.remove(key(deferred.sessionId(), deferred.instance().id()), deferred.contextId());
     }
 

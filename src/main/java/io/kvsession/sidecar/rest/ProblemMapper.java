@@ -30,6 +30,8 @@ public class ProblemMapper {
                 failure.getMessage(), uri);
         if (reason == Failure.TABLE_FULL || reason == Failure.WORKER_UNAVAILABLE) {
             response.header("Retry-After", "1");
+        } else if (reason == Failure.UNAUTHENTICATED) {
+            response.header("WWW-Authenticate", "Bearer");
         }
         return response.build();
     }

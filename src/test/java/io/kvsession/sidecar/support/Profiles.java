@@ -1,5 +1,9 @@
 package io.kvsession.sidecar.support;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -33,5 +37,34 @@ public final class Profiles {
 
     /** Fake workers as in {@link WithWorkers}, in an application of its own that no test has called yet. */
     public static class Untouched extends WithWorkers {
+    }
+
+    /**
+     * Fake workers and tight bounds: a table of 4 bindings, and a worker-timeout buffer of 1 s so that a close
+     * gives up 1 s after a 1 s TTL.
+     */
+    public static class Tight extends WithWorkers {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("kvsession.affinity.max-entries", "4",
+                    "kvsession.session.worker-timeout-buffer", "1s");
+        }
+    }
+
+    /** No workers, and a bearer token required, read from a file as from a mounted Kubernetes Secret. */
+    public static class Authenticated implements QuarkusTestProfile {
+        public static final String TOKEN = "s3cret-t0ken";
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            try {
+                Path file = Files.createTempFile("kvsession-token", "");
+                Files.writeString(file, TOKEN + "\n");
+                file.toFile().deleteOnExit();
+                return Map.of("kvsession.auth.token-file", file.toString());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 }

@@ -1,0 +1,36 @@
+package io.kvsession.sidecar.support;
+
+import static io.restassured.RestAssured.given;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reads one sample from the Prometheus scrape at /q/metrics. */
+public final class Metrics {
+
+    private Metrics() {
+    }
+
+    /**
+     * The value of the sample whose name and labels match, e.g.
+     * {@code value("kvsession_lifecycle_calls_total", "operation=\"close\"", "outcome=\"gave_up\"")}; 0 when absent.
+     */
+    public static double value(String name, String... labels) {
+        String scrape = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        Pattern sample = Pattern.compile("^" + Pattern.quote(name) + "(?:\\{([^}]*)\\})? (\\S+)$",
+                Pattern.MULTILINE);
+        Matcher matcher = sample.matcher(scrape);
+        double total = 0;
+        while (matcher.find()) {
+            String found = matcher.group(1) == null ? "" : matcher.group(1);
+            boolean all = true;
+            for (String label : labels) {
+                all &= found.contains(label);
+            }
+            if (all) {
+                total += Double.parseDouble(matcher.group(2));
+            }
+        }
+        return total;
+    }
+}
