@@ -74,14 +74,21 @@ public class WorkerHttp {
             options.putHeader("content-type", "application/json");
         }
         return client.request(options)
-                .flatMap(request -> body == null ? request.send() : request.send(body))
-                .flatMap(response -> readBody(response))
-                .ifNoItem().after(deadline).failWith(() -> timedOut(instance, method, path, deadline))
-                .onFailure(failure -> !(failure instanceof WorkerException))
-                .transform(failure -> failure instanceof TimeoutException
+                .onFailure().transform(notConnected -> notConnected instanceof TimeoutException
                         ? timedOut(instance, method, path, deadline)
-                        : WorkerException.unreachable("worker " + instance.id() + " (" + instance.url()
-                                + ") is unreachable: " + describe(failure)));
+                        : WorkerException.unreachable(what(instance) + " is unreachable: " + describe(notConnected)))
+                .flatMap(request -> (body == null ? request.send() : request.send(body))
+                        .flatMap(WorkerHttp::readBody)
+                        .onFailure(failure -> !(failure instanceof WorkerException))
+                        .transform(failure -> failure instanceof TimeoutException
+                                ? timedOut(instance, method, path, deadline)
+                                : WorkerException.lostAnswer(what(instance) + " dropped the connection before "
+                                        + "answering " + method + " " + path + ": " + describe(failure))))
+                .ifNoItem().after(deadline).failWith(() -> timedOut(instance, method, path, deadline));
+    }
+
+    private static String what(Instance instance) {
+        return "worker " + instance.id() + " (" + instance.url() + ")";
     }
 
     private static Uni<Answer> readBody(HttpClientResponse response) {

@@ -80,7 +80,7 @@ public class Bindings {
         try {
             return table.bind(sessionId, instance.id(), BindingKind.ENGINE_BACKED, ttl).binding();
         } catch (TableFullException full) {
-            closes.schedule(sessionId, instance, ttl, contextId, "rollback");
+            closes.rollback(sessionId, instance, ttl, contextId);
             throw tableFull(full);
         }
     }

@@ -34,6 +34,8 @@ public class CloseScheduler {
         final String contextId;
         final String reason;
         final long giveUpAtNanos;
+        /** A rollback is sent again at this time, in case a late open landed after the first close. */
+        volatile long confirmAtNanos;
         int attempts;
         volatile boolean superseded;
         volatile CompletableFuture<?> inFlight;
@@ -70,6 +72,21 @@ public class CloseScheduler {
      * @param reason why it closes, for the log ({@code close}, {@code expiry}, {@code rollback} …)
      */
     public void schedule(String sessionId, Instance instance, Duration ttl, String contextId, String reason) {
+        enqueue(sessionId, instance, ttl, contextId, reason, 0);
+    }
+
+    /**
+     * Closes a session whose open failed although the worker may hold it. An open that timed out can still be carried
+     * out by the worker later, after a first close, so the close is sent again once twice the open timeout has
+     * passed. Until then it stays pending: a new open of the session on the worker supersedes it.
+     */
+    public void rollback(String sessionId, Instance instance, Duration ttl, String contextId) {
+        enqueue(sessionId, instance, ttl, contextId, "rollback",
+                System.nanoTime() + config.rpc().openTimeout().multipliedBy(2).toNanos());
+    }
+
+    private void enqueue(String sessionId, Instance instance, Duration ttl, String contextId, String reason,
+            long confirmAtNanos) {
         Key key = new Key(sessionId, instance.id());
         if (pending.size() >= config.rpc().closeMaxPending()) {
             giveUp(key, contextId, "close backlog full (" + pending.size() + " pending); the worker drops the session "
@@ -78,26 +95,31 @@ public class CloseScheduler {
         }
         long giveUpAt = System.nanoTime() + ttl.plus(config.session().workerTimeoutBuffer()).toNanos();
         Pending fresh = new Pending(key, instance, contextId, reason, giveUpAt);
-        if (pending.putIfAbsent(key, fresh) == null) {
+        fresh.confirmAtNanos = confirmAtNanos;
+        Pending existing = pending.putIfAbsent(key, fresh);
+        if (existing == null) {
             attempt(fresh);
+        } else if (confirmAtNanos > existing.confirmAtNanos) {
+            existing.confirmAtNanos = confirmAtNanos;
         }
     }
 
     /**
-     * Cancels a pending close of the session on the instance, because the session is being opened there again; the
-     * returned Uni completes once an attempt already on the wire has settled, so the new open cannot overtake it.
+     * Cancels a pending close of the session on the instance, because the session is being opened there again. The
+     * returned Uni completes once an attempt already on the wire has settled, so the new open cannot overtake it,
+     * and tells whether a close was pending: if the open fails, the worker may still hold the session.
      */
-    public Uni<Void> supersede(String sessionId, String instanceId) {
+    public Uni<Boolean> supersede(String sessionId, String instanceId) {
         Pending superseded = pending.remove(new Key(sessionId, instanceId));
         if (superseded == null) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(false);
         }
         superseded.superseded = true;
         journal.record("close", "superseded", Severity.NORMAL, sessionId, instanceId, superseded.contextId, 0,
                 "the session is opened again on the same worker");
         CompletableFuture<?> onTheWire = superseded.inFlight;
-        return onTheWire == null ? Uni.createFrom().voidItem()
-                : Uni.createFrom().completionStage(onTheWire).onItemOrFailure().transform((ignored, failure) -> null);
+        return onTheWire == null ? Uni.createFrom().item(true)
+                : Uni.createFrom().completionStage(onTheWire).onItemOrFailure().transform((ignored, failure) -> true);
     }
 
     /** Closes waiting or retrying now. */
@@ -141,7 +163,10 @@ public class CloseScheduler {
                     if (close.superseded) {
                         return;
                     }
-                    if (failure == null) {
+                    long confirmIn = close.confirmAtNanos - System.nanoTime();
+                    if (failure == null && confirmIn > 0) {
+                        timers.after(Duration.ofNanos(confirmIn), () -> attempt(close));
+                    } else if (failure == null) {
                         pending.remove(close.key, close);
                         journal.record("close", "ok", Severity.NORMAL, close.key.sessionId(), close.key.instanceId(),
                                 close.contextId, started, close.reason + ", " + outcome.name().toLowerCase()

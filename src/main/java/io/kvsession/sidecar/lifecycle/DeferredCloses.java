@@ -76,14 +76,19 @@ public class DeferredCloses {
         return sessions;
     }
 
-    /** Drops a held close of the session on the instance, because the session is opened there again. */
-    public void cancel(String sessionId, String instanceId) {
+    /**
+     * Drops a held close of the session on the instance, because the session is opened there again; tells whether
+     * one was held.
+     */
+    public boolean cancel(String sessionId, String instanceId) {
         String contextId = contextOf.get(key(sessionId, instanceId));
-        if (contextId != null) {
-            take(contextId, sessionId, instanceId).ifPresent(deferred -> journal.record("close", "superseded",
-                    Severity.NORMAL, sessionId, instanceId, contextId, 0,
-                    "the session is opened again on the same worker"));
+        if (contextId == null) {
+            return false;
         }
+        Optional<Deferred> dropped = take(contextId, sessionId, instanceId);
+        dropped.ifPresent(deferred -> journal.record("close", "superseded", Severity.NORMAL, sessionId, instanceId,
+                contextId, 0, "the session is opened again on the same worker"));
+        return dropped.isPresent();
     }
 
     /** Starts every held close now (shutdown). */

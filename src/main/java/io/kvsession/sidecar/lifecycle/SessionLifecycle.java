@@ -14,6 +14,7 @@ import io.kvsession.sidecar.config.SidecarConfig;
 import io.kvsession.sidecar.control.Instance;
 import io.kvsession.sidecar.control.SessionControl;
 import io.kvsession.sidecar.control.WorkerCalls;
+import io.kvsession.sidecar.control.WorkerException;
 import io.kvsession.sidecar.control.WorkerProtocol.OpenOutcome;
 import io.kvsession.sidecar.control.WorkerProtocol.OpenSpec;
 import io.kvsession.sidecar.lifecycle.LifecycleJournal.Severity;
@@ -206,25 +207,27 @@ public class SessionLifecycle {
 
     private Uni<Binding> openOnWorker(Instance instance, String sessionId, Duration ttl, int capacity,
             String contextId, long started) {
-        deferred.cancel(sessionId, instance.id());
+        boolean heldBefore = deferred.cancel(sessionId, instance.id());
         OpenSpec spec = new OpenSpec(sessionId, ttl.plus(defaults.workerTimeoutBuffer()).toSeconds(), capacity);
         return closes.supersede(sessionId, instance.id())
-                .flatMap(ignored -> calls.open(instance, spec))
+                .flatMap(closePending -> calls.open(instance, spec)
+                        .onFailure().invoke(failure -> {
+                            Failure reason = failure instanceof SidecarException known ? known.failure() : null;
+                            journal.record("open", outcomeOf(reason), Severity.FAILED, sessionId, instance.id(),
+                                    contextId, started, failure.getMessage());
+                            // The worker may hold the session — from before, when a close was pending, or from
+                            // this very open, delivered without an answer. Nothing is bound: close it.
+                            if (heldBefore || closePending
+                                    || failure instanceof WorkerException worker && worker.maybeDelivered()) {
+                                closes.rollback(sessionId, instance, ttl, contextId);
+                            }
+                        }))
                 .map(outcome -> {
                     Binding bound = bindings.bindOpened(sessionId, instance, ttl, contextId);
                     journal.record("open", "ok", Severity.NORMAL, sessionId, instance.id(), contextId, started,
                             outcome == OpenOutcome.ALREADY_OPEN ? "the worker already held the session" : null);
                     events.publish(SessionEvent.Type.OPENED, bound, contextId, null);
                     return bound;
-                })
-                .onFailure().invoke(failure -> {
-                    Failure reason = failure instanceof SidecarException known ? known.failure() : null;
-                    journal.record("open", outcomeOf(reason), Severity.FAILED, sessionId, instance.id(), contextId,
-                            started, failure.getMessage());
-                    if (reason == Failure.WORKER_TIMEOUT) {
-                        // The worker may still open it after our deadline; make sure it does not stay open.
-                        closes.schedule(sessionId, instance, ttl, contextId, "rollback");
-                    }
                 });
     }
 

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.kvsession.sidecar.support.Api;
 import io.kvsession.sidecar.support.Eventually;
 import io.kvsession.sidecar.support.FakeWorker;
 import io.kvsession.sidecar.support.FakeWorker.OpenMode;
@@ -168,17 +169,36 @@ class OpenSessionTest {
     }
 
     @Test
-    void slowWorkerIs504AndTheLateSessionIsClosedAgain() {
+    void slowWorkerIs504AndASessionItOpensAfterTheFirstRollbackCloseIsClosedToo() {
         String session = newSession("slow");
         FakeWorker w1 = workers.get("w1");
-        w1.delay(Duration.ofMillis(900));
+        w1.delayOpens(Duration.ofMillis(800));
 
         open(session, "w1").statusCode(504)
                 .body("detail", containsString("500 ms"));
 
         get(session).statusCode(404);
-        Eventually.await(Duration.ofSeconds(5), () -> "rollback close of " + session + ": " + w1.rpcs(),
-                () -> !w1.closes(session).isEmpty() && !w1.sessions().contains(session));
+        Eventually.await(Duration.ofSeconds(2), () -> "the open lands late on w1", () -> w1.sessions()
+                .contains(session));
+        assertTrue(w1.closes(session).size() >= 1, "a first close went out at once: " + w1.rpcs());
+        Eventually.await(Duration.ofSeconds(3), () -> "a second close of " + session + " after the late open: "
+                + w1.rpcs(), () -> !w1.sessions().contains(session));
+        assertTrue(w1.closes(session).size() >= 2);
+    }
+
+    @Test
+    void aFailedReopenStillClosesTheSessionWhoseCloseItCancelled() {
+        String session = newSession("failed-reopen");
+        FakeWorker w1 = workers.get("w1");
+        open(session, "w1").statusCode(200);
+        Api.close(session, Map.of("after_context_id", "ctx-" + session)).statusCode(202);
+        w1.openMode(OpenMode.REJECT);
+
+        open(session, "w1").statusCode(502);
+
+        // Well before guard.max-wait (2 s) would release the cancelled deferred close.
+        Eventually.await(Duration.ofMillis(1500), () -> "the worker's session closed after the failed re-open",
+                () -> !w1.sessions().contains(session));
     }
 
     @Test

@@ -75,6 +75,7 @@ public final class FakeWorker {
     private final AtomicInteger closeFailures = new AtomicInteger();
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private volatile Duration delay = Duration.ZERO;
+    private volatile Duration openDelay = Duration.ZERO;
     private volatile OpenMode openMode = OpenMode.NORMAL;
     private volatile boolean healthy = true;
     private volatile HttpServer server;
@@ -136,6 +137,7 @@ public final class FakeWorker {
         healthChecks.set(0);
         closeFailures.set(0);
         delay = Duration.ZERO;
+        openDelay = Duration.ZERO;
         openMode = OpenMode.NORMAL;
         healthy = true;
     }
@@ -158,6 +160,12 @@ public final class FakeWorker {
 
     public FakeWorker delay(Duration value) {
         delay = value;
+        return this;
+    }
+
+    /** Delays opens only: closes overtake them, as on a worker whose open is slow. */
+    public FakeWorker delayOpens(Duration value) {
+        openDelay = value;
         return this;
     }
 
@@ -217,7 +225,7 @@ public final class FakeWorker {
             JsonObject body = text.isBlank() ? null : new JsonObject(text);
             Rpc rpc = new Rpc(exchange.getRequestMethod(), path, body);
             received.add(rpc);
-            pause();
+            pause(rpc.isOpen() && openDelay.compareTo(delay) > 0 ? openDelay : delay);
             if (protocol == Protocol.SGLANG) {
                 sglang(exchange, rpc);
             } else {
@@ -282,7 +290,7 @@ public final class FakeWorker {
         }
     }
 
-    private void pause() {
+    private static void pause(Duration delay) {
         long millis = delay.toMillis();
         if (millis > 0) {
             try {

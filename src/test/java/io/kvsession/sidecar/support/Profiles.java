@@ -67,4 +67,8 @@ public final class Profiles {
             }
         }
     }
+
+    /** Fake workers for the soak test, in an application of its own. */
+    public static class Soak extends WithWorkers {
+    }
 }
