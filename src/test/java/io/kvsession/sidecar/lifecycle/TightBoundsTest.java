@@ -6,6 +6,7 @@ import static io.kvsession.sidecar.support.Api.newSession;
 import static io.kvsession.sidecar.support.Api.open;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -16,11 +17,16 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.kvsession.sidecar.grpc.v1.OpenSessionRequest;
+import io.kvsession.sidecar.grpc.v1.SessionLifecycleGrpc.SessionLifecycleBlockingStub;
 import io.kvsession.sidecar.support.Eventually;
 import io.kvsession.sidecar.support.FakeWorker;
 import io.kvsession.sidecar.support.FakeWorkers;
 import io.kvsession.sidecar.support.Metrics;
 import io.kvsession.sidecar.support.Profiles;
+import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
@@ -30,6 +36,9 @@ import io.quarkus.test.junit.TestProfile;
 class TightBoundsTest {
 
     FakeWorkers workers;
+
+    @GrpcClient("sidecar")
+    SessionLifecycleBlockingStub sidecar;
 
     @BeforeEach
     void freshWorkers() {
@@ -52,6 +61,9 @@ class TightBoundsTest {
                 .body("detail", containsString("full (4 bindings)"));
         bind(overflow, Map.of("instance_id", "w1")).statusCode(429);
 
+        StatusRuntimeException exhausted = assertThrows(StatusRuntimeException.class, () -> sidecar.openSession(
+                OpenSessionRequest.newBuilder().setSessionId(overflow).setInstanceId("w1").build()));
+        assertEquals(Status.Code.RESOURCE_EXHAUSTED, exhausted.getStatus().getCode());
         assertTrue(workers.get("w1").opens(overflow).isEmpty(), "no RPC for a session that cannot be bound");
         bind(sessions.get(0), Map.of("instance_id", "w2")).statusCode(200);
         sessions.forEach(session -> close(session, Map.of()).statusCode(202));

@@ -1,0 +1,70 @@
+package io.kvsession.sidecar.grpc;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.Status;
+import io.grpc.StatusException;
+import io.kvsession.sidecar.Failure;
+import io.kvsession.sidecar.SidecarException;
+import io.quarkus.grpc.ExceptionHandler;
+import io.quarkus.grpc.ExceptionHandlerProvider;
+import io.smallrye.mutiny.subscription.BackPressureFailure;
+
+/** Every failure of a gRPC call becomes the status SPEC §5 names, with the domain's message as description. */
+@ApplicationScoped
+public class GrpcFailures implements ExceptionHandlerProvider {
+
+    private static final Logger LOG = Logger.getLogger(GrpcFailures.class);
+
+    @Override
+    public <ReqT, RespT> ExceptionHandler<ReqT, RespT> createHandler(ServerCall.Listener<ReqT> listener,
+            ServerCall<ReqT, RespT> call, Metadata metadata) {
+        return new ExceptionHandler<>(listener, call, metadata) {
+            @Override
+            protected void handleException(Throwable failure, ServerCall<ReqT, RespT> serverCall, Metadata trailers) {
+                try {
+                    serverCall.close(status(failure), trailers);
+                } catch (IllegalStateException alreadyClosed) {
+                    LOG.debugf("gRPC call already closed when it failed with %s", failure);
+                }
+            }
+        };
+    }
+
+    @Override
+    public Throwable transform(Throwable failure) {
+        return new StatusException(status(failure));
+    }
+
+    static Status status(Throwable failure) {
+        if (failure instanceof SidecarException known) {
+            return code(known.failure()).withDescription(known.getMessage());
+        }
+        if (failure instanceof BackPressureFailure) {
+            return Status.RESOURCE_EXHAUSTED.withDescription("this watcher fell too far behind the session events; "
+                    + "watch again");
+        }
+        if (failure instanceof StatusException || failure instanceof io.grpc.StatusRuntimeException) {
+            return Status.fromThrowable(failure);
+        }
+        LOG.error("unexpected failure of a gRPC call", failure);
+        return Status.INTERNAL.withDescription("the sidecar failed unexpectedly: " + failure);
+    }
+
+    private static Status code(Failure failure) {
+        return switch (failure) {
+            case INVALID_ARGUMENT -> Status.INVALID_ARGUMENT;
+            case UNAUTHENTICATED -> Status.UNAUTHENTICATED;
+            case NOT_FOUND -> Status.NOT_FOUND;
+            case CONFLICT -> Status.FAILED_PRECONDITION;
+            case TABLE_FULL -> Status.RESOURCE_EXHAUSTED;
+            case WORKER_REJECTED -> Status.ABORTED;
+            case WORKER_UNAVAILABLE, SHUTTING_DOWN -> Status.UNAVAILABLE;
+            case WORKER_TIMEOUT -> Status.DEADLINE_EXCEEDED;
+        };
+    }
+}
