@@ -20,7 +20,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 public class LifecycleJournal {
 
     private static final Logger LOG = Logger.getLogger("io.kvsession.sidecar.lifecycle");
-    private static final String[] KEYS = { "action", "outcome", "session_id", "worker_id", "request_id" };
+    private static final String[] KEYS = { "action", "outcome", "session_id", "worker_id", "request_id",
+            "latency_ms" };
 
     /** How loud an outcome is. */
     public enum Severity {
@@ -54,14 +55,15 @@ public class LifecycleJournal {
         if (!LOG.isEnabled(severity.level)) {
             return;
         }
-        String[] values = { action, outcome, orDash(sessionId), orDash(workerId), orDash(requestId) };
+        long latencyMs = startedNanos == 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
+        String[] values = { action, outcome, orDash(sessionId), orDash(workerId), orDash(requestId),
+                Long.toString(latencyMs) };
         for (int i = 0; i < KEYS.length; i++) {
             MDC.put(KEYS[i], values[i]);
         }
         try {
-            long latencyMs = startedNanos == 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
-            LOG.logf(severity.level, "action=%s outcome=%s session_id=%s worker_id=%s request_id=%s latency_ms=%d%s",
-                    values[0], values[1], values[2], values[3], values[4], latencyMs,
+            LOG.logf(severity.level, "action=%s outcome=%s session_id=%s worker_id=%s request_id=%s latency_ms=%s%s",
+                    values[0], values[1], values[2], values[3], values[4], values[5],
                     detail == null || detail.isEmpty() ? "" : " detail=\"" + detail + "\"");
         } finally {
             for (String key : KEYS) {

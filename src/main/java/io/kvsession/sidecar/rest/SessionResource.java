@@ -7,6 +7,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
@@ -23,6 +25,8 @@ import io.smallrye.mutiny.Uni;
 
 /** Sessions over REST: maps JSON to lifecycle commands and back, nothing else. */
 @Path("/v1/sessions")
+@APIResponse(responseCode = "400", ref = ApiDefinition.BAD_REQUEST)
+@APIResponse(responseCode = "401", ref = ApiDefinition.UNAUTHORIZED)
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class SessionResource {
@@ -37,6 +41,17 @@ public class SessionResource {
 
     @POST
     @Path("{session_id}/open")
+    @Operation(summary = "Open a KV session on the worker and bind the session to it",
+            description = "Answers once the worker holds the session; the worker is sent timeout_secs + 30. "
+                    + "Re-opening on the same instance renews the TTL without an RPC. Without any worker offering "
+                    + "session control the binding is affinity-only (kind router_only).")
+    @APIResponse(responseCode = "200", description = "The session is bound")
+    @APIResponse(responseCode = "404", ref = ApiDefinition.NOT_FOUND)
+    @APIResponse(responseCode = "409", ref = ApiDefinition.CONFLICT)
+    @APIResponse(responseCode = "429", ref = ApiDefinition.TABLE_FULL)
+    @APIResponse(responseCode = "502", ref = ApiDefinition.WORKER_REJECTED)
+    @APIResponse(responseCode = "503", ref = ApiDefinition.UNAVAILABLE)
+    @APIResponse(responseCode = "504", ref = ApiDefinition.WORKER_TIMEOUT)
     public Uni<Session> open(@RestPath("session_id") String sessionId, OpenRequest body) {
         OpenRequest request = QueryParams.required(body, "instance_id");
         return lifecycle.open(new Commands.Open(sessionId, request.instanceId(), request.timeoutSecs(),
@@ -45,6 +60,12 @@ public class SessionResource {
 
     @POST
     @Path("{session_id}/bind")
+    @Operation(summary = "Bind the session to an instance, affinity only",
+            description = "Replaces a previous binding; an engine session on another instance is closed.")
+    @APIResponse(responseCode = "200", description = "The session is bound")
+    @APIResponse(responseCode = "404", ref = ApiDefinition.NOT_FOUND)
+    @APIResponse(responseCode = "429", ref = ApiDefinition.TABLE_FULL)
+    @APIResponse(responseCode = "503", ref = ApiDefinition.UNAVAILABLE)
     public Uni<Session> bind(@RestPath("session_id") String sessionId, BindRequest body) {
         BindRequest request = QueryParams.required(body, "instance_id");
         return lifecycle.bind(new Commands.Bind(sessionId, request.instanceId(), request.timeoutSecs()))
@@ -53,12 +74,21 @@ public class SessionResource {
 
     @GET
     @Path("{session_id}")
+    @Operation(summary = "The session's binding", description = "touch=true renews the TTL.")
+    @APIResponse(responseCode = "200", description = "The session is bound")
+    @APIResponse(responseCode = "404", ref = ApiDefinition.NOT_FOUND)
     public Uni<Session> get(@RestPath("session_id") String sessionId, @RestQuery String touch) {
         return directory.get(sessionId, QueryParams.flag("touch", touch)).map(Session::of);
     }
 
     @POST
     @Path("{session_id}/close")
+    @Operation(summary = "Unbind the session and close its KV session",
+            description = "The worker close runs in the background, retried until it lands, or after the request "
+                    + "named by after_context_id finishes. The body is optional.")
+    @APIResponse(responseCode = "202", description = "Unbound; engine_close says what happens on the worker")
+    @APIResponse(responseCode = "404", ref = ApiDefinition.NOT_FOUND)
+    @APIResponse(responseCode = "503", ref = ApiDefinition.UNAVAILABLE)
     public Uni<RestResponse<Bodies.Close>> close(@RestPath("session_id") String sessionId, CloseRequest body) {
         CloseRequest request = body == null ? new CloseRequest(null, null, null) : body;
         return lifecycle.close(new Commands.Close(sessionId, request.instanceId(), request.contextId(),
@@ -68,6 +98,8 @@ public class SessionResource {
     }
 
     @GET
+    @Operation(summary = "Bound sessions ordered by id, a page at a time")
+    @APIResponse(responseCode = "200", description = "One page; next_page_token continues it")
     public Uni<SessionList> list(@RestQuery("instance_id") String instanceId, @RestQuery String limit,
             @RestQuery("page_token") String pageToken) {
         return directory.list(instanceId, QueryParams.integer("limit", limit), pageToken)

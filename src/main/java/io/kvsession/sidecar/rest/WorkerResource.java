@@ -5,6 +5,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
 import io.kvsession.sidecar.lifecycle.SessionDirectory;
 import io.smallrye.mutiny.Uni;
 
@@ -20,6 +23,10 @@ public class WorkerResource {
     }
 
     @GET
+    @Operation(summary = "Session-control state and every worker",
+            description = "Before the first lifecycle call this starts the probe and reports probing.")
+    @APIResponse(responseCode = "200", description = "The workers")
+    @APIResponse(responseCode = "401", ref = ApiDefinition.UNAUTHORIZED)
     public Uni<Bodies.Workers> workers() {
         return directory.workers().map(workers -> new Bodies.Workers(workers.sessionControl().wireName(),
                 workers.workers().stream().map(view -> new Bodies.Worker(view.instance().id(),
