@@ -187,6 +187,11 @@ public final class AffinityTable {
         return new Page(page, more);
     }
 
+    /** The bindings of one instance, expired ones not swept yet included; a scan of the whole table. */
+    public List<Binding> bindingsOf(String instanceId) {
+        return bindings.values().stream().filter(binding -> binding.instanceId().equals(instanceId)).toList();
+    }
+
     /** Number of live bindings per instance id, in one pass. */
     public Map<String, Integer> countByInstance() {
         long now = clock.millis();

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
@@ -57,6 +58,13 @@ public class SessionControl {
     /** The state as last seen, without starting a probe; empty before the first lifecycle call. */
     public Optional<State> current() {
         return Optional.ofNullable(last);
+    }
+
+    /** Instances that appear while "unavailable" is cached are probed on the next call, without waiting for it. */
+    void instancesChanged(@Observes InstancesChanged change) {
+        if (!change.added().isEmpty() && last == State.UNAVAILABLE) {
+            settledAtNanos = System.nanoTime() - config.retryAfter().toNanos();
+        }
     }
 
     /** Cached "unavailable" goes stale after retry-after; "available" and an ongoing probe never do. */

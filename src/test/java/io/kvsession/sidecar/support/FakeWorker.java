@@ -118,6 +118,12 @@ public final class FakeWorker {
         }
     }
 
+    /** Listens on this port when started (several workers on distinct loopback addresses share one port). */
+    public FakeWorker listenOn(int value) {
+        port = value;
+        return this;
+    }
+
     /** Reserves a port without listening, for a worker that starts late. */
     public synchronized FakeWorker reservePort() {
         start();

@@ -71,4 +71,12 @@ public final class Profiles {
     /** Fake workers for the soak test, in an application of its own. */
     public static class Soak extends WithWorkers {
     }
+
+    /** Workers found through a fake DNS server (refresh 200 ms), plus one static worker. */
+    public static class Discovered implements QuarkusTestProfile {
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(DiscoveryResource.class));
+        }
+    }
 }
