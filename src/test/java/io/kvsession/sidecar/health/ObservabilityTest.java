@@ -24,6 +24,7 @@ import io.kvsession.sidecar.support.Eventually;
 import io.kvsession.sidecar.support.FakeWorker;
 import io.kvsession.sidecar.support.FakeWorker.OpenMode;
 import io.kvsession.sidecar.support.FakeWorkers;
+import io.kvsession.sidecar.support.Management;
 import io.kvsession.sidecar.support.Profiles;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -57,9 +58,9 @@ class ObservabilityTest {
         open(ok, "w1").statusCode(200);
         w2.openMode(OpenMode.REJECT);
         open(newSession("m-rejected"), "w2").statusCode(502);
-        w2.openMode(OpenMode.NORMAL).delay(Duration.ofMillis(800));
+        w2.openMode(OpenMode.NORMAL).delayOpens(Duration.ofMillis(800));
         open(newSession("m-timeout"), "w2").statusCode(504);
-        w2.delay(Duration.ZERO);
+        w2.delayOpens(Duration.ZERO);
         workers.get("w3").stop();
         open(newSession("m-unavailable"), "w3").statusCode(503);
         workers.get("w3").start();
@@ -105,7 +106,7 @@ class ObservabilityTest {
         assertTrue(metric("kvsession_worker_rpc_seconds_bucket", "instance=\"w2\"", "action=\"open\"",
                 "outcome=\"ok\"", "le=\"5.0\"") >= 1);
         assertEquals(0, metric("kvsession_closes_deferred"));
-        String scrape = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String scrape = Management.get("/q/metrics").statusCode(200).extract().asString();
         assertTrue(!scrape.contains(engine), "no session id in any label");
     }
 
@@ -113,14 +114,14 @@ class ObservabilityTest {
     void readinessCarriesSessionControlAndWorkerState() {
         open(newSession("ready"), "w1").statusCode(200);
 
-        given().get("/q/health/ready").then().statusCode(200)
+        Management.get("/q/health/ready").statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.find { it.name == 'kvsession-sidecar' }.status", equalTo("UP"))
                 .body("checks.find { it.name == 'kvsession-sidecar' }.data.session_control", equalTo("available"))
                 .body("checks.find { it.name == 'kvsession-sidecar' }.data.bindings_max", equalTo(65536))
                 .body("checks.find { it.name == 'kvsession-sidecar' }.data.'worker.w1.circuit'", equalTo("closed"))
                 .body("checks.find { it.name == 'kvsession-sidecar' }.data.'worker.w1.healthy'", equalTo("true"));
-        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        Management.get("/q/health/live").statusCode(200).body("status", equalTo("UP"));
     }
 
     @Test
@@ -135,7 +136,7 @@ class ObservabilityTest {
                 "/v1/route", List.of("post", "200", "400", "401", "404", "409", "429", "502", "503", "504"),
                 "/v1/requests/{context_id}/finish", List.of("post", "200", "400", "401"),
                 "/v1/workers", List.of("get", "200", "401"));
-        var document = given().get("/q/openapi?format=json").then().statusCode(200).extract().jsonPath();
+        var document = Management.get("/q/openapi?format=json").statusCode(200).extract().jsonPath();
 
         expected.forEach((path, operation) -> {
             String method = operation.get(0);

@@ -1,7 +1,5 @@
 package io.kvsession.sidecar.support;
 
-import static io.restassured.RestAssured.given;
-
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -16,7 +14,7 @@ public final class Metrics {
      * {@code value("kvsession_lifecycle_calls_total", "operation=\"close\"", "outcome=\"gave_up\"")}; 0 when absent.
      */
     public static double value(String name, String... labels) {
-        String scrape = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String scrape = Management.get("/q/metrics").statusCode(200).extract().asString();
         Pattern sample = Pattern.compile("^" + Pattern.quote(name) + "(?:\\{([^}]*)\\})? (\\S+)$",
                 Pattern.MULTILINE);
         Matcher matcher = sample.matcher(scrape);

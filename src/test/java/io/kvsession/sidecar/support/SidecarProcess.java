@@ -21,12 +21,14 @@ public final class SidecarProcess implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final int managementPort;
     private final Path log;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    private SidecarProcess(Process process, int port, Path log) {
+    private SidecarProcess(Process process, int port, int managementPort, Path log) {
         this.process = process;
         this.port = port;
+        this.managementPort = managementPort;
         this.log = log;
     }
 
@@ -34,11 +36,13 @@ public final class SidecarProcess implements AutoCloseable {
     public static SidecarProcess start(String name, Map<String, String> properties) throws Exception {
         String artifact = System.getProperty("sidecar.artifact", "target/quarkus-app/quarkus-run.jar");
         int port = freePort();
+        int managementPort = freePort();
         List<String> command = new ArrayList<>();
         if (artifact.endsWith(".jar")) {
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         }
-        List<String> options = new ArrayList<>(List.of("-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1"));
+        List<String> options = new ArrayList<>(List.of("-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1",
+                "-Dquarkus.management.port=" + managementPort, "-Dquarkus.management.host=127.0.0.1"));
         properties.forEach((key, value) -> options.add("-D" + key + "=" + value));
         if (artifact.endsWith(".jar")) {
             command.addAll(options);
@@ -50,7 +54,7 @@ public final class SidecarProcess implements AutoCloseable {
         }
         Path log = Path.of("target", name + ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        SidecarProcess sidecar = new SidecarProcess(process, port, log);
+        SidecarProcess sidecar = new SidecarProcess(process, port, managementPort, log);
         sidecar.awaitReady(Duration.ofSeconds(30));
         return sidecar;
     }
@@ -62,6 +66,12 @@ public final class SidecarProcess implements AutoCloseable {
 
     public HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A GET on the management interface: health and metrics. */
+    public HttpResponse<String> management(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + path)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** Sends SIGTERM, as the kubelet does, and waits for the exit status. */
@@ -94,7 +104,7 @@ public final class SidecarProcess implements AutoCloseable {
                 throw new AssertionError("the sidecar exited with " + process.exitValue() + ":\n" + log());
             }
             try {
-                if (get("/q/health/ready").statusCode() == 200) {
+                if (management("/q/health/ready").statusCode() == 200) {
                     return;
                 }
             } catch (IOException notListeningYet) {

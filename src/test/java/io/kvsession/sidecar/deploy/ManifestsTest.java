@@ -1,0 +1,185 @@
+package io.kvsession.sidecar.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.kvsession.sidecar.support.Management;
+import io.kvsession.sidecar.support.Profiles;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * The Kubernetes manifests cannot drift from the code: their probe paths are served by this application, their
+ * ports and files match the configuration they mount, and the pod is locked down and outlives the drain.
+ */
+@QuarkusTest
+@TestProfile(Profiles.NoWorkers.class)
+class ManifestsTest {
+
+    private static final Path KUBERNETES = Path.of("deploy", "kubernetes");
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+
+    @ParameterizedTest
+    @ValueSource(strings = { "sidecar", "daemonset" })
+    void probesPortsSecurityAndGracePeriodMatchTheApplication(String shape) throws IOException {
+        Properties config = properties(shape);
+        PodSpec pod = pod(shape);
+        Container sidecar = sidecarContainer(shape, pod);
+
+        int managementPort = Integer.parseInt(config.getProperty("quarkus.management.port"));
+        assertEquals(managementPort, port(sidecar, "management"));
+        for (Probe probe : List.of(sidecar.getStartupProbe(), sidecar.getLivenessProbe(),
+                sidecar.getReadinessProbe())) {
+            assertEquals("management", probe.getHttpGet().getPort().getStrVal());
+            String path = probe.getHttpGet().getPath();
+            Management.get(path).statusCode(200);
+        }
+        assertEquals(List.of("/q/health/started", "/q/health/live", "/q/health/ready"),
+                List.of(sidecar.getStartupProbe().getHttpGet().getPath(), sidecar.getLivenessProbe().getHttpGet()
+                        .getPath(), sidecar.getReadinessProbe().getHttpGet().getPath()));
+        assertEquals("0.0.0.0", config.getProperty("quarkus.management.host"), "probes reach the pod address");
+
+        Duration drain = Duration.parse("PT" + config.getProperty("kvsession.shutdown.drain-timeout", "10s")
+                .toUpperCase());
+        assertTrue(pod.getTerminationGracePeriodSeconds() > drain.toSeconds(),
+                "grace period " + pod.getTerminationGracePeriodSeconds() + " s outlasts the drain of " + drain);
+
+        var security = sidecar.getSecurityContext();
+        boolean nonRoot = Boolean.TRUE.equals(security.getRunAsNonRoot())
+                || pod.getSecurityContext() != null && Boolean.TRUE.equals(pod.getSecurityContext().getRunAsNonRoot());
+        assertTrue(nonRoot, "runs as non-root");
+        assertEquals(Boolean.TRUE, security.getReadOnlyRootFilesystem());
+        assertEquals(Boolean.FALSE, security.getAllowPrivilegeEscalation());
+        assertEquals(List.of("ALL"), security.getCapabilities().getDrop());
+        assertNotNull(sidecar.getResources().getRequests().get("memory"));
+        assertNotNull(sidecar.getResources().getLimits().get("memory"));
+
+        assertEquals("kv-session-sidecar-config", volume(pod, sidecar, "/etc/kv-session-sidecar").getConfigMap()
+                .getName());
+        assertEquals("/etc/kv-session-sidecar/application.properties", env(sidecar, "QUARKUS_CONFIG_LOCATIONS"));
+        String tokenFile = env(sidecar, "KVSESSION_AUTH_TOKEN_FILE");
+        Path tokenDirectory = Path.of(tokenFile).getParent();
+        assertEquals("kv-session-sidecar-token", volume(pod, sidecar, tokenDirectory.toString()).getSecret()
+                .getSecretName());
+        assertNotNull(volume(pod, sidecar, "/tmp").getEmptyDir(), "a writable /tmp on a read-only root");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "sidecar", "daemonset" })
+    void kustomizationsNameFilesThatExist(String shape) throws IOException {
+        Map<String, Object> kustomization = yaml(KUBERNETES.resolve(shape).resolve("kustomization.yaml"), Map.class);
+        for (String key : List.of("resources", "patches", "configMapGenerator")) {
+            Object entries = kustomization.get(key);
+            if (entries == null) {
+                continue;
+            }
+            for (Object entry : (List<?>) entries) {
+                List<String> files = entry instanceof String file ? List.of(file)
+                        : entry instanceof Map<?, ?> map && map.get("path") != null ? List.of((String) map.get("path"))
+                        : entry instanceof Map<?, ?> map ? ((List<?>) map.get("files")).stream().map(String.class::cast)
+                                .toList()
+                        : List.of();
+                files.forEach(file -> assertTrue(Files.exists(KUBERNETES.resolve(shape).resolve(file)),
+                        shape + "/" + file + " exists"));
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "sidecar" })
+    void theSidecarIsANativeSidecarListeningOnLocalhost(String shape) throws IOException {
+        Container sidecar = sidecarContainer(shape, pod(shape));
+        assertEquals("Always", sidecar.getRestartPolicy(), "an init container that keeps running: a native sidecar");
+        assertEquals("127.0.0.1", properties(shape).getProperty("quarkus.http.host"));
+        assertFalse(sidecar.getPorts().stream().anyMatch(port -> port.getName().equals("http")),
+                "the API port is not exposed outside the pod");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "daemonset" })
+    void thePerNodeServiceKeepsTrafficOnTheNodeAndReachesTheApiPort(String shape) throws IOException {
+        Properties config = properties(shape);
+        Container sidecar = sidecarContainer(shape, pod(shape));
+        Service service = yaml(KUBERNETES.resolve(shape).resolve("service.yaml"), Service.class);
+
+        assertEquals("Local", service.getSpec().getInternalTrafficPolicy());
+        assertEquals(Integer.parseInt(config.getProperty("quarkus.http.port")), port(sidecar, "http"));
+        assertEquals("http", service.getSpec().getPorts().get(0).getTargetPort().getStrVal());
+        DaemonSet daemonSet = yaml(KUBERNETES.resolve(shape).resolve("daemonset.yaml"), DaemonSet.class);
+        assertTrue(daemonSet.getSpec().getTemplate().getMetadata().getLabels().entrySet()
+                .containsAll(service.getSpec().getSelector().entrySet()), "the Service selects the DaemonSet's pods");
+        assertEquals("0.0.0.0", config.getProperty("quarkus.http.host"));
+        assertNotNull(env(sidecar, "KVSESSION_AUTH_TOKEN_FILE"), "auth is required on a shared Service");
+    }
+
+    private static PodSpec pod(String shape) throws IOException {
+        if (shape.equals("sidecar")) {
+            return yaml(KUBERNETES.resolve(shape).resolve("sidecar-patch.yaml"), Deployment.class).getSpec()
+                    .getTemplate().getSpec();
+        }
+        return yaml(KUBERNETES.resolve(shape).resolve("daemonset.yaml"), DaemonSet.class).getSpec().getTemplate()
+                .getSpec();
+    }
+
+    private static Container sidecarContainer(String shape, PodSpec pod) {
+        List<Container> containers = shape.equals("sidecar") ? pod.getInitContainers() : pod.getContainers();
+        return containers.stream().filter(container -> container.getName().equals("kv-session-sidecar")).findFirst()
+                .orElseThrow(() -> new AssertionError("no kv-session-sidecar container in " + shape));
+    }
+
+    private static int port(Container container, String name) {
+        return container.getPorts().stream().filter(port -> name.equals(port.getName())).findFirst()
+                .orElseThrow(() -> new AssertionError("no port " + name)).getContainerPort();
+    }
+
+    private static String env(Container container, String name) {
+        return container.getEnv().stream().filter(variable -> variable.getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no env " + name)).getValue();
+    }
+
+    private static Volume volume(PodSpec pod, Container container, String mountPath) {
+        VolumeMount mount = container.getVolumeMounts().stream().filter(m -> m.getMountPath().equals(mountPath))
+                .findFirst().orElseThrow(() -> new AssertionError("nothing mounted at " + mountPath));
+        return pod.getVolumes().stream().filter(volume -> volume.getName().equals(mount.getName())).findFirst()
+                .orElseThrow(() -> new AssertionError("no volume " + mount.getName()));
+    }
+
+    private static Properties properties(String shape) throws IOException {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(KUBERNETES.resolve(shape).resolve("application.properties"))) {
+            properties.load(reader);
+        }
+        return properties;
+    }
+
+    private static <T> T yaml(Path file, Class<T> type) throws IOException {
+        return YAML.readValue(file.toFile(), type);
+    }
+}
