@@ -48,18 +48,17 @@ import io.kvsession.sidecar.support.Api;
 import io.kvsession.sidecar.support.Eventually;
 import io.kvsession.sidecar.support.FakeWorker;
 import io.kvsession.sidecar.support.FakeWorker.OpenMode;
-import io.kvsession.sidecar.support.FakeWorkers;
+import io.kvsession.sidecar.support.FakeWorkersTest;
 import io.kvsession.sidecar.support.Profiles;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.smallrye.mutiny.Multi;
 
 /** Every RPC of kvsession.v1.SessionLifecycle, and the status of every error row of SPEC §5. */
 @QuarkusTest
 @TestProfile(Profiles.WithWorkers.class)
-class GrpcApiTest {
+class GrpcApiTest extends FakeWorkersTest {
 
     @GrpcClient("sidecar")
     SessionLifecycleBlockingStub sidecar;
@@ -69,17 +68,6 @@ class GrpcApiTest {
 
     @GrpcClient("sidecar")
     MutinyServerReflectionGrpc.MutinyServerReflectionStub reflection;
-
-    FakeWorkers workers;
-
-    @Inject
-    CircuitBreakerMaintenance breakers;
-
-    @BeforeEach
-    void freshWorkers() {
-        workers.resetAll();
-        breakers.resetAll();
-    }
 
     @Test
     void openOverGrpcIsSeenOverRest() {

@@ -27,7 +27,7 @@ import io.kvsession.sidecar.grpc.v1.SessionKind;
 import io.kvsession.sidecar.grpc.v1.SessionLifecycleGrpc.SessionLifecycleBlockingStub;
 import io.kvsession.sidecar.grpc.v1.WatchSessionsRequest;
 import io.kvsession.sidecar.support.Eventually;
-import io.kvsession.sidecar.support.FakeWorkers;
+import io.kvsession.sidecar.support.FakeWorkersTest;
 import io.kvsession.sidecar.support.Profiles;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.junit.QuarkusTest;
@@ -36,7 +36,7 @@ import io.smallrye.mutiny.helpers.test.AssertSubscriber;
 
 @QuarkusTest
 @TestProfile(Profiles.WithWorkers.class)
-class WatchSessionsTest {
+class WatchSessionsTest extends FakeWorkersTest {
 
     @GrpcClient("sidecar")
     SessionLifecycleBlockingStub sidecar;
@@ -47,13 +47,6 @@ class WatchSessionsTest {
     /** A client with a 16 KiB flow-control window, so that not reading soon stops the server's sends. */
     @GrpcClient("slow-watcher")
     SessionLifecycleBlockingStub slowWatcher;
-
-    FakeWorkers workers;
-
-    @BeforeEach
-    void freshWorkers() {
-        workers.resetAll();
-    }
 
     @Test
     void aWatcherSeesOpenThenCloseThenExpiryInOrder() {

@@ -23,30 +23,18 @@ import org.junit.jupiter.api.Test;
 import io.kvsession.sidecar.support.Eventually;
 import io.kvsession.sidecar.support.FakeWorker;
 import io.kvsession.sidecar.support.FakeWorker.OpenMode;
-import io.kvsession.sidecar.support.FakeWorkers;
+import io.kvsession.sidecar.support.FakeWorkersTest;
 import io.kvsession.sidecar.support.Management;
 import io.kvsession.sidecar.support.Profiles;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 
 /** What an operator sees: exact metric movements for a scripted sequence, readiness data, the API document. */
 @QuarkusTest
 @TestProfile(Profiles.WithWorkers.class)
-class ObservabilityTest {
+class ObservabilityTest extends FakeWorkersTest {
 
     private static final String CALLS = "kvsession_lifecycle_calls_total";
-
-    FakeWorkers workers;
-
-    @Inject
-    CircuitBreakerMaintenance breakers;
-
-    @BeforeEach
-    void freshWorkers() {
-        workers.resetAll();
-        breakers.resetAll();
-    }
 
     @Test
     void aScriptedSequenceMovesTheCountersExactly() {

@@ -26,29 +26,17 @@ import org.junit.jupiter.api.Test;
 import io.kvsession.sidecar.support.Eventually;
 import io.kvsession.sidecar.support.FakeWorker;
 import io.kvsession.sidecar.support.FakeWorker.OpenMode;
-import io.kvsession.sidecar.support.FakeWorkers;
+import io.kvsession.sidecar.support.FakeWorkersTest;
 import io.kvsession.sidecar.support.Profiles;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 
 /** One breaker per worker (8 calls, 50 %, 500 ms delay in tests); only the worker's own faults count. */
 @QuarkusTest
 @TestProfile(Profiles.WithWorkers.class)
-class CircuitBreakerTest {
+class CircuitBreakerTest extends FakeWorkersTest {
 
     private static final ExecutorService CLIENTS = Executors.newFixedThreadPool(8);
-
-    FakeWorkers workers;
-
-    @Inject
-    CircuitBreakerMaintenance breakers;
-
-    @BeforeEach
-    void freshWorkers() {
-        workers.resetAll();
-        breakers.resetAll();
-    }
 
     @AfterAll
     static void stopClients() {

@@ -23,31 +23,19 @@ import org.junit.jupiter.api.Test;
 
 import io.kvsession.sidecar.support.Eventually;
 import io.kvsession.sidecar.support.FakeWorker;
-import io.kvsession.sidecar.support.FakeWorkers;
+import io.kvsession.sidecar.support.FakeWorkersTest;
 import io.kvsession.sidecar.support.Metrics;
 import io.kvsession.sidecar.support.Profiles;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 
 /** Closes are retried across outages, and a caller that goes away cannot leak a worker session (SPEC §3.2, §3.4). */
 @QuarkusTest
 @TestProfile(Profiles.WithWorkers.class)
-class CloseReliabilityTest {
-
-    FakeWorkers workers;
-
-    @Inject
-    CircuitBreakerMaintenance breakers;
+class CloseReliabilityTest extends FakeWorkersTest {
 
     @ConfigProperty(name = "quarkus.http.test-port")
     int port;
-
-    @BeforeEach
-    void freshWorkers() {
-        workers.resetAll();
-        breakers.resetAll();
-    }
 
     @Test
     void aCloseRetriedAcrossAWorkerOutageArrivesOnceTheWorkerIsBack() throws InterruptedException {

@@ -23,7 +23,7 @@ import io.kvsession.sidecar.grpc.v1.OpenSessionRequest;
 import io.kvsession.sidecar.grpc.v1.SessionLifecycleGrpc.SessionLifecycleBlockingStub;
 import io.kvsession.sidecar.support.Eventually;
 import io.kvsession.sidecar.support.FakeWorker;
-import io.kvsession.sidecar.support.FakeWorkers;
+import io.kvsession.sidecar.support.FakeWorkersTest;
 import io.kvsession.sidecar.support.Metrics;
 import io.kvsession.sidecar.support.Profiles;
 import io.quarkus.grpc.GrpcClient;
@@ -33,17 +33,10 @@ import io.quarkus.test.junit.TestProfile;
 /** A table of 4 bindings, and closes that give up 1 s after a 1 s TTL. */
 @QuarkusTest
 @TestProfile(Profiles.Tight.class)
-class TightBoundsTest {
-
-    FakeWorkers workers;
+class TightBoundsTest extends FakeWorkersTest {
 
     @GrpcClient("sidecar")
     SessionLifecycleBlockingStub sidecar;
-
-    @BeforeEach
-    void freshWorkers() {
-        workers.resetAll();
-    }
 
     @Test
     void aFullTableAnswers429WithRetryAfterAndSendsNoRpc() {

@@ -25,29 +25,17 @@ import org.junit.jupiter.api.Test;
 
 import io.kvsession.sidecar.support.Eventually;
 import io.kvsession.sidecar.support.FakeWorker;
-import io.kvsession.sidecar.support.FakeWorkers;
+import io.kvsession.sidecar.support.FakeWorkersTest;
 import io.kvsession.sidecar.support.Profiles;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 
 @QuarkusTest
 @TestProfile(Profiles.WithWorkers.class)
-class CloseAndRouteTest {
+class CloseAndRouteTest extends FakeWorkersTest {
 
     /** Long enough for a deferred close to show it waits, well under guard.max-wait (2 s in tests). */
     private static final Duration QUIET = Duration.ofMillis(400);
-
-    FakeWorkers workers;
-
-    @Inject
-    CircuitBreakerMaintenance breakers;
-
-    @BeforeEach
-    void freshWorkers() {
-        workers.resetAll();
-        breakers.resetAll();
-    }
 
     @Test
     void closeUnbindsAtOnceAndClosesTheWorkerSessionInTheBackground() {

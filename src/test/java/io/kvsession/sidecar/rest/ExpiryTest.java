@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import io.kvsession.sidecar.support.Eventually;
 import io.kvsession.sidecar.support.FakeWorker;
-import io.kvsession.sidecar.support.FakeWorkers;
+import io.kvsession.sidecar.support.FakeWorkersTest;
 import io.kvsession.sidecar.support.Profiles;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -25,14 +25,7 @@ import io.quarkus.test.junit.TestProfile;
 /** TTLs here are the shortest allowed, 1 s; the reaper runs every 200 ms in tests. */
 @QuarkusTest
 @TestProfile(Profiles.WithWorkers.class)
-class ExpiryTest {
-
-    FakeWorkers workers;
-
-    @BeforeEach
-    void freshWorkers() {
-        workers.resetAll();
-    }
+class ExpiryTest extends FakeWorkersTest {
 
     @Test
     void anExpiredEngineSessionIsUnboundAndClosedOnTheWorkerWithinOneReaperInterval() {

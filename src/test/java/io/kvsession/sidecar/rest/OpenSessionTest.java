@@ -28,29 +28,17 @@ import io.kvsession.sidecar.support.Api;
 import io.kvsession.sidecar.support.Eventually;
 import io.kvsession.sidecar.support.FakeWorker;
 import io.kvsession.sidecar.support.FakeWorker.OpenMode;
-import io.kvsession.sidecar.support.FakeWorkers;
+import io.kvsession.sidecar.support.FakeWorkersTest;
 import io.kvsession.sidecar.support.Profiles;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.vertx.core.json.JsonObject;
 
 @QuarkusTest
 @TestProfile(Profiles.WithWorkers.class)
-class OpenSessionTest {
+class OpenSessionTest extends FakeWorkersTest {
 
     private static final ExecutorService CLIENTS = Executors.newFixedThreadPool(16);
-
-    FakeWorkers workers;
-
-    @Inject
-    CircuitBreakerMaintenance breakers;
-
-    @BeforeEach
-    void freshWorkers() {
-        workers.resetAll();
-        breakers.resetAll();
-    }
 
     @AfterAll
     static void stopClients() {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.kvsession.sidecar.support.Api;
-import io.kvsession.sidecar.support.FakeWorkers;
+import io.kvsession.sidecar.support.FakeWorkersTest;
 import io.kvsession.sidecar.support.Profiles;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -25,14 +25,7 @@ import io.restassured.response.ValidatableResponse;
 /** Bad input is a 400 problem naming the field, changes nothing and sends no RPC (SPEC §3.6). */
 @QuarkusTest
 @TestProfile(Profiles.WithWorkers.class)
-class ValidationTest {
-
-    FakeWorkers workers;
-
-    @BeforeEach
-    void freshWorkers() {
-        workers.resetAll();
-    }
+class ValidationTest extends FakeWorkersTest {
 
     @Test
     void sessionIdsAreOneTo256BytesWithoutControlCharacters() {

@@ -10,21 +10,14 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.kvsession.sidecar.support.FakeWorkers;
+import io.kvsession.sidecar.support.FakeWorkersTest;
 import io.kvsession.sidecar.support.Profiles;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
 @QuarkusTest
 @TestProfile(Profiles.WithWorkers.class)
-class WorkersEndpointTest {
-
-    FakeWorkers workers;
-
-    @BeforeEach
-    void freshWorkers() {
-        workers.resetAll();
-    }
+class WorkersEndpointTest extends FakeWorkersTest {
 
     @Test
     void workersShowProtocolHealthCircuitAndSessions() {
