@@ -30,7 +30,7 @@ import io.vertx.core.http.RequestOptions;
  * scheduled start, so queueing shows), then closed-loop at saturation.
  * <p>
  * {@code java -cp bench/target/benchmarks.jar io.kvsession.bench.OverheadBench <sidecar: runner or quarkus-run.jar>
- * [seconds per rate] [rates…]}
+ * [seconds per rate] [rates…]}; {@code SIDECAR_JAVA_OPTS} adds JVM options to a jar sidecar (a profiler, a heap).
  */
 public final class OverheadBench {
 
@@ -210,6 +210,10 @@ public final class OverheadBench {
         List<String> command = new ArrayList<>();
         if (artifact.toString().endsWith(".jar")) {
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            String extra = System.getenv().getOrDefault("SIDECAR_JAVA_OPTS", "");
+            if (!extra.isBlank()) {
+                command.addAll(List.of(extra.trim().split("\\s+")));
+            }
             command.addAll(options);
             command.add("-jar");
             command.add(artifact.toString());

@@ -2,6 +2,7 @@ package io.kvsession.sidecar.control;
 
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -75,6 +76,7 @@ public class WorkerCalls {
     private final SidecarConfig config;
     private final MeterRegistry registry;
     private final ConcurrentHashMap<String, WorkerState> workers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<List<String>, Timer> timers = new ConcurrentHashMap<>();
 
     public WorkerCalls(SglangProtocol sglang, DynamoProtocol dynamo, WorkerHttp http, SidecarConfig config,
             MeterRegistry registry) {
@@ -148,15 +150,19 @@ public class WorkerCalls {
     private <T> Uni<T> timed(Instance instance, String action, Uni<T> call) {
         return Uni.createFrom().deferred(() -> {
             long started = System.nanoTime();
-            return call.onItemOrFailure().invoke((item, failure) -> Timer.builder("kvsession.worker.rpc")
-                    .description("Latency of worker RPCs by instance, action and outcome")
-                    .tag("instance", instance.id())
-                    .tag("action", action)
-                    .tag("outcome", outcome(failure))
-                    .serviceLevelObjectives(LATENCY_BUCKETS)
-                    .register(registry)
+            return call.onItemOrFailure().invoke((item, failure) -> timer(instance.id(), action, outcome(failure))
                     .record(System.nanoTime() - started, TimeUnit.NANOSECONDS));
         });
+    }
+
+    private Timer timer(String instanceId, String action, String outcome) {
+        return timers.computeIfAbsent(List.of(instanceId, action, outcome), key -> Timer.builder("kvsession.worker.rpc")
+                .description("Latency of worker RPCs by instance, action and outcome")
+                .tag("instance", instanceId)
+                .tag("action", action)
+                .tag("outcome", outcome)
+                .serviceLevelObjectives(LATENCY_BUCKETS)
+                .register(registry));
     }
 
     private static String outcome(Throwable failure) {

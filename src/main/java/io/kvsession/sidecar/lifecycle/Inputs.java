@@ -1,6 +1,5 @@
 package io.kvsession.sidecar.lifecycle;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import io.kvsession.sidecar.SidecarException;
@@ -29,15 +28,21 @@ public final class Inputs {
         return value == null ? null : checkId(field, value);
     }
 
+    /** One pass over the characters, without allocating: this runs on every call. */
     private static String checkId(String field, String value) {
         if (value.isEmpty()) {
             throw SidecarException.invalid(field, "must not be empty");
         }
-        if (value.getBytes(StandardCharsets.UTF_8).length > MAX_ID_BYTES) {
-            throw SidecarException.invalid(field, "must be at most " + MAX_ID_BYTES + " bytes of UTF-8");
+        int utf8Bytes = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c)) {
+                throw SidecarException.invalid(field, "must not contain control characters");
+            }
+            utf8Bytes += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
         }
-        if (value.chars().anyMatch(Character::isISOControl)) {
-            throw SidecarException.invalid(field, "must not contain control characters");
+        if (utf8Bytes > MAX_ID_BYTES) {
+            throw SidecarException.invalid(field, "must be at most " + MAX_ID_BYTES + " bytes of UTF-8");
         }
         return value;
     }

@@ -1,6 +1,7 @@
 package io.kvsession.sidecar.lifecycle;
 
 import java.time.Clock;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -24,6 +25,8 @@ public class SessionEvents {
     /** Lifecycle calls publish from several event-loop threads at once. */
     private final SerializedProcessor<SessionEvent, SessionEvent> processor = broadcast.serialized();
     private final Clock clock;
+    /** Events are only built while someone watches: most sidecars have no watcher, and this is on every call. */
+    private final AtomicInteger watchers = new AtomicInteger();
 
     public SessionEvents(Clock clock) {
         this.clock = clock;
@@ -35,6 +38,9 @@ public class SessionEvents {
 
     public void publish(SessionEvent.Type type, String sessionId, String instanceId, BindingKind kind,
             String contextId, String detail) {
+        if (watchers.get() == 0) {
+            return;
+        }
         processor.onNext(new SessionEvent(type, sessionId, instanceId, kind, contextId, clock.instant(),
                 detail == null ? "" : detail));
     }
@@ -42,6 +48,8 @@ public class SessionEvents {
     /** Events from now on, of one instance when {@code instanceId} is given. */
     public Multi<SessionEvent> watch(String instanceId) {
         return broadcast
+                .onSubscription().invoke(watchers::incrementAndGet)
+                .onTermination().invoke(watchers::decrementAndGet)
                 .select().where(event -> instanceId == null || instanceId.equals(event.instanceId()))
                 .onOverflow().buffer(WATCHER_BUFFER);
     }
