@@ -20,9 +20,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * Session → instance bindings with a sliding TTL.
  * <p>
  * Every change of one session runs inside {@link ConcurrentHashMap#compute}, so a session's binding and its entry in
- * the deadline index change together. The index is ordered by deadline, so a sweep touches only what has expired.
- * Expired bindings leave the table either lazily (on lookup) or through {@link #reap()}, and the
- * {@link ExpiryListener} hears of each exactly once, outside any lock.
+ * the deadline index change together. The index holds one entry per binding, at its {@code reviewAtMillis}, and is
+ * ordered by it, so a sweep touches only entries that are due. A touch only pushes the binding's deadline back and
+ * leaves the index alone (it is the hot path: every routed request touches its session); when a renewed binding's
+ * entry comes due, the sweep moves it to the new deadline — once per TTL, however often it was touched. Expired
+ * bindings leave the table either lazily (on lookup) or through {@link #reap()}, and the {@link ExpiryListener}
+ * hears of each exactly once, outside any lock.
  */
 public final class AffinityTable {
 
@@ -76,9 +79,17 @@ public final class AffinityTable {
                 throw new TableFullException(maxEntries);
             }
             previous[0] = old;
-            Binding fresh = new Binding(id, instanceId, kind, timeout, now + timeout.toMillis(),
-                    revisions.incrementAndGet());
-            replaced(old, fresh);
+            long expiresAt = now + timeout.toMillis();
+            long reviewAt = old != null && old.reviewAtMillis() <= expiresAt ? old.reviewAtMillis() : expiresAt;
+            Binding fresh = new Binding(id, instanceId, kind, timeout.toMillis(), expiresAt,
+                    revisions.incrementAndGet(), reviewAt);
+            if (old != null && reviewAt != old.reviewAtMillis()) {
+                deadlines.remove(new Deadline(old.reviewAtMillis(), id));
+            }
+            if (old == null || reviewAt != old.reviewAtMillis()) {
+                deadlines.add(new Deadline(reviewAt, id));
+            }
+            counted(old, fresh);
             return fresh;
         });
         Binding old = previous[0];
@@ -110,12 +121,10 @@ public final class AffinityTable {
         Binding renewed = bindings.computeIfPresent(sessionId, (id, current) -> {
             if (current.expiredAt(now)) {
                 lapsed[0] = current;
-                replaced(current, null);
+                removed(current);
                 return null;
             }
-            Binding fresh = current.renewedAt(now);
-            replaced(current, fresh);
-            return fresh;
+            return current.renewedAt(now);
         });
         if (lapsed[0] != null) {
             listener.expired(lapsed[0]);
@@ -128,7 +137,7 @@ public final class AffinityTable {
         Binding[] removed = new Binding[1];
         bindings.computeIfPresent(sessionId, (id, current) -> {
             removed[0] = current;
-            replaced(current, null);
+            removed(current);
             return null;
         });
         return Optional.ofNullable(removed[0]);
@@ -142,19 +151,22 @@ public final class AffinityTable {
                 return current;
             }
             removed[0] = true;
-            replaced(current, null);
+            removed(current);
             return null;
         });
         return removed[0];
     }
 
-    /** Removes every binding whose deadline has passed; costs O(expired · log n). */
+    /**
+     * Removes every binding whose deadline has passed, and moves renewed ones to their new deadline; costs
+     * O((expired + renewed-and-due) · log n), never a scan of the table.
+     */
     public int reap() {
         long now = clock.millis();
         int expired = 0;
         Deadline due;
         while ((due = firstDue(now)) != null) {
-            if (expire(due.sessionId(), now)) {
+            if (review(due, now)) {
                 expired++;
             }
             deadlines.remove(due);
@@ -233,7 +245,7 @@ public final class AffinityTable {
                 return current;
             }
             lapsed[0] = current;
-            replaced(current, null);
+            removed(current);
             return null;
         });
         if (lapsed[0] == null) {
@@ -243,20 +255,46 @@ public final class AffinityTable {
         return true;
     }
 
-    /** Keeps the index and the counters in step with one session's change; runs inside compute. */
-    private void replaced(Binding old, Binding fresh) {
-        if (old != null) {
-            deadlines.remove(new Deadline(old.expiresAtMillis(), old.sessionId()));
-            counts.get(old.kind()).decrementAndGet();
-            if (fresh == null) {
-                size.decrementAndGet();
+    /** A due index entry: the binding expired (removed, reported), or was renewed (moved to its new deadline). */
+    private boolean review(Deadline due, long now) {
+        Binding[] lapsed = new Binding[1];
+        bindings.computeIfPresent(due.sessionId(), (id, current) -> {
+            if (current.reviewAtMillis() != due.atMillis()) {
+                return current;
             }
-        } else if (fresh != null) {
-            size.incrementAndGet();
+            if (current.expiredAt(now)) {
+                lapsed[0] = current;
+                removed(current);
+                return null;
+            }
+            deadlines.add(new Deadline(current.expiresAtMillis(), id));
+            return current.reviewedAt(current.expiresAtMillis());
+        });
+        if (lapsed[0] == null) {
+            return false;
+        }
+        listener.expired(lapsed[0]);
+        return true;
+    }
+
+    /** A binding leaves the table: its index entry and its count go with it; runs inside compute. */
+    private void removed(Binding gone) {
+        deadlines.remove(new Deadline(gone.reviewAtMillis(), gone.sessionId()));
+        counted(gone, null);
+    }
+
+    /** Keeps the counters in step with one session's change; runs inside compute. */
+    private void counted(Binding old, Binding fresh) {
+        if (old != null) {
+            counts.get(old.kind()).decrementAndGet();
         }
         if (fresh != null) {
-            deadlines.add(new Deadline(fresh.expiresAtMillis(), fresh.sessionId()));
             counts.get(fresh.kind()).incrementAndGet();
+        }
+        if (old == null && fresh != null) {
+            size.incrementAndGet();
+        } else if (old != null && fresh == null) {
+            size.decrementAndGet();
         }
     }
 }

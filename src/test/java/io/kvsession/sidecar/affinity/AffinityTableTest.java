@@ -123,6 +123,33 @@ class AffinityTableTest {
     }
 
     @Test
+    void aRebindWithAShorterTtlIsSweptAtTheShorterDeadline() {
+        table.bind("s1", "w1", BindingKind.ROUTER_ONLY, Duration.ofSeconds(60));
+        table.bind("s1", "w1", BindingKind.ROUTER_ONLY, Duration.ofSeconds(1));
+        clock.advance(Duration.ofSeconds(1));
+
+        assertEquals(1, table.reap());
+        assertEquals(List.of("s1"), expired.stream().map(Binding::sessionId).toList());
+    }
+
+    @Test
+    void aBusySessionIsReviewedOncePerTtlAndExpiresOnlyAfterItsLastTouch() {
+        table.bind("s1", "w1", BindingKind.ENGINE_BACKED, TTL);
+        for (int second = 1; second <= 25; second++) {
+            clock.advance(Duration.ofSeconds(1));
+            table.touch("s1");
+            assertEquals(0, table.reap(), "touched every second, alive at " + second + " s");
+        }
+        clock.advance(TTL.minusMillis(1));
+        assertEquals(0, table.reap());
+        clock.advance(Duration.ofMillis(1));
+
+        assertEquals(1, table.reap());
+        assertEquals(0, table.size());
+        assertEquals(0, table.reap(), "no entry of it is left in the index");
+    }
+
+    @Test
     void fullTableRefusesNewSessionsButNotRebinds() {
         table = new AffinityTable(clock, 2, expired::add);
         table.bind("s1", "w1", BindingKind.ROUTER_ONLY, TTL);
