@@ -11,9 +11,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import grpc.health.v1.HealthGrpc;

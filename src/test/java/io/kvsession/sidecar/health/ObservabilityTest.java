@@ -5,7 +5,6 @@ import static io.kvsession.sidecar.support.Api.close;
 import static io.kvsession.sidecar.support.Api.newSession;
 import static io.kvsession.sidecar.support.Api.open;
 import static io.kvsession.sidecar.support.Api.route;
-import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,9 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.kvsession.sidecar.support.Eventually;

@@ -18,9 +18,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
-import jakarta.inject.Inject;
-
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.kvsession.sidecar.support.Eventually;

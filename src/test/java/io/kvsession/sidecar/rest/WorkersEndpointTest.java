@@ -7,7 +7,6 @@ import static org.hamcrest.Matchers.equalTo;
 
 import java.util.UUID;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.kvsession.sidecar.support.FakeWorkersTest;
