@@ -56,14 +56,14 @@ def drive(port, requests):
     connection.close()
 
 
-def measure(command, requests):
+def measure(command, requests, cwd):
     port, management = free_port(), free_port()
     options = [f"-Dquarkus.http.port={port}", "-Dquarkus.http.host=127.0.0.1",
                f"-Dquarkus.management.port={management}", "-Dquarkus.management.host=127.0.0.1",
                "-Dquarkus.log.category.\"io.kvsession.sidecar.lifecycle\".level=WARN"]
     argv = command[:1] + options + command[1:] if command[0].endswith("java") else command + options
     started = time.perf_counter()
-    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         ready = wait_ready(management, process)
         time.sleep(1)
@@ -82,24 +82,30 @@ def main():
     parser.add_argument("--requests", type=int, default=10_000)
     parser.add_argument("--java", default=os.path.join(os.environ.get("JAVA_HOME", "/usr"), "bin", "java"))
     parser.add_argument("--jvm", help="quarkus-run.jar")
-    parser.add_argument("--aot", help="quarkus-run.jar of an aot-jar build, with app.aot next to it")
+    parser.add_argument("--appcds", help="quarkus-run.jar built with quarkus.package.jar.aot.enabled, app-cds.jsa next to it")
+    parser.add_argument("--aot", help="quarkus-run.jar with a JDK 25 AOT cache app.aot next to it")
     parser.add_argument("--native", help="the native executable")
     parser.add_argument("--jvm-heap", default="-Xmx128m")
     parser.add_argument("--native-heap", default="-Xmx64m")
     args = parser.parse_args()
 
+    # JVM variants run from the application's directory, as its archives were recorded there.
     variants = []
     if args.jvm:
-        variants.append(("JVM jar", [args.java, args.jvm_heap, "-jar", args.jvm]))
+        variants.append(("JVM jar", [args.java, args.jvm_heap, "-jar", "quarkus-run.jar"], os.path.dirname(args.jvm)))
+    if args.appcds:
+        variants.append(("JVM jar + AppCDS", [args.java, args.jvm_heap, "-XX:SharedArchiveFile=app-cds.jsa", "-jar",
+                                              "quarkus-run.jar"], os.path.dirname(args.appcds)))
     if args.aot:
-        cache = os.path.join(os.path.dirname(args.aot), "app.aot")
-        variants.append(("JVM jar + AOT cache", [args.java, args.jvm_heap, f"-XX:AOTCache={cache}", "-jar", args.aot]))
+        variants.append(("JVM jar + AOT cache", [args.java, args.jvm_heap, "-XX:AOTCache=app.aot", "-jar",
+                                                 "quarkus-run.jar"], os.path.dirname(args.aot)))
     if args.native:
-        variants.append(("native", [args.native, args.native_heap]))
+        variants.append(("native", [os.path.abspath(args.native), args.native_heap], None))
 
     print(f"{'variant':<22} {'first ready ms':>15} {'idle RSS MiB':>13} {'RSS after ' + str(args.requests):>17}")
-    for name, command in variants:
-        results = [measure(command, args.requests) for _ in range(args.runs)]
+    print(f"(median of {args.runs} runs; JVM {args.jvm_heap}, native {args.native_heap})")
+    for name, command, cwd in variants:
+        results = [measure(command, args.requests, cwd) for _ in range(args.runs)]
         ready, idle, busy = (statistics.median(column) for column in zip(*results))
         print(f"{name:<22} {ready:>15.1f} {idle:>13.1f} {busy:>17.1f}")
 

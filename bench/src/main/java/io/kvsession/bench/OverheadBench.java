@@ -30,7 +30,7 @@ import io.vertx.core.http.RequestOptions;
  * scheduled start, so queueing shows), then closed-loop at saturation.
  * <p>
  * {@code java -cp bench/target/benchmarks.jar io.kvsession.bench.OverheadBench <sidecar: runner or quarkus-run.jar>
- * [seconds per rate] [rates…]}; {@code SIDECAR_JAVA_OPTS} adds JVM options to a jar sidecar (a profiler, a heap).
+ * [seconds per rate] [rates…]}; {@code SIDECAR_OPTS} adds options to the sidecar's command line (a heap size, a profiler).
  */
 public final class OverheadBench {
 
@@ -208,17 +208,17 @@ public final class OverheadBench {
                 "-Dkvsession.workers.\"w1\".url=http://127.0.0.1:" + workerPort,
                 "-Dquarkus.log.category.\"io.kvsession.sidecar.lifecycle\".level=WARN");
         List<String> command = new ArrayList<>();
+        String extra = System.getenv().getOrDefault("SIDECAR_OPTS", "").trim();
+        List<String> extraOptions = extra.isEmpty() ? List.of() : List.of(extra.split("\\s+"));
         if (artifact.toString().endsWith(".jar")) {
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            String extra = System.getenv().getOrDefault("SIDECAR_JAVA_OPTS", "");
-            if (!extra.isBlank()) {
-                command.addAll(List.of(extra.trim().split("\\s+")));
-            }
+            command.addAll(extraOptions);
             command.addAll(options);
             command.add("-jar");
             command.add(artifact.toString());
         } else {
             command.add(artifact.toString());
+            command.addAll(extraOptions);
             command.addAll(options);
         }
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
