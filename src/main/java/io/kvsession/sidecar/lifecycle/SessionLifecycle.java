@@ -212,9 +212,6 @@ public class SessionLifecycle {
         return closes.supersede(sessionId, instance.id())
                 .flatMap(closePending -> calls.open(instance, spec)
                         .onFailure().invoke(failure -> {
-                            Failure reason = failure instanceof SidecarException known ? known.failure() : null;
-                            journal.record("open", outcomeOf(reason), Severity.FAILED, sessionId, instance.id(),
-                                    contextId, started, failure.getMessage());
                             // The worker may hold the session — from before, when a close was pending, or from
                             // this very open, delivered without an answer. Nothing is bound: close it.
                             if (heldBefore || closePending
@@ -228,6 +225,11 @@ public class SessionLifecycle {
                             outcome == OpenOutcome.ALREADY_OPEN ? "the worker already held the session" : null);
                     events.publish(SessionEvent.Type.OPENED, bound, contextId, null);
                     return bound;
+                })
+                .onFailure().invoke(failure -> {
+                    Failure reason = failure instanceof SidecarException known ? known.failure() : null;
+                    journal.record("open", outcomeOf(reason), Severity.FAILED, sessionId, instance.id(), contextId,
+                            started, failure.getMessage());
                 });
     }
 
