@@ -72,6 +72,10 @@ public interface SidecarConfig {
 
         /** DNS server as host:port; the system resolvers when unset. */
         Optional<String> server();
+
+        /** How long one A or AAAA query may take before it counts as unanswered. */
+        @WithDefault("2s")
+        Duration queryTimeout();
     }
 
     interface Control {

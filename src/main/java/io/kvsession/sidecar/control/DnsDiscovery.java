@@ -23,7 +23,8 @@ import io.vertx.mutiny.core.dns.DnsClient;
  * Workers from DNS (SPEC §6): every {@code kvsession.discovery.dns.refresh} the A and AAAA records of
  * {@code kvsession.discovery.dns.name} (e.g. a Kubernetes headless Service) are resolved — asynchronously, never on
  * a blocked event loop — and each address becomes instance {@code ip:port}. A name that no longer exists empties the
- * set; a DNS server that does not answer changes nothing, so an outage of DNS does not drop every worker.
+ * set; a DNS server that does not answer either query changes nothing, so an outage of DNS (or of AAAA lookups
+ * alone) does not drop workers.
  */
 @ApplicationScoped
 public class DnsDiscovery {
@@ -51,7 +52,7 @@ public class DnsDiscovery {
             throw new IllegalStateException("kvsession.discovery.dns.name is set to " + config.name().get()
                     + " but kvsession.discovery.dns.port is not: set the port the workers listen on");
         }
-        DnsClientOptions options = new DnsClientOptions().setQueryTimeout(2000);
+        DnsClientOptions options = new DnsClientOptions().setQueryTimeout(config.queryTimeout().toMillis());
         config.server().ifPresent(server -> {
             int colon = server.lastIndexOf(':');
             options.setHost(colon < 0 ? server : server.substring(0, colon))
@@ -71,7 +72,7 @@ public class DnsDiscovery {
                 .subscribe().with(records -> {
                     Optional<List<String>> v4 = records.getItem1();
                     Optional<List<String>> v6 = records.getItem2();
-                    if (v4.isEmpty() && v6.isEmpty()) {
+                    if (v4.isEmpty() || v6.isEmpty()) {
                         LOG.warnf("action=discovery outcome=dns_unanswered name=%s: keeping the %d known instances",
                                 name, registry.all().size());
                         return;

@@ -36,6 +36,7 @@ class DnsDiscoveryTest {
 
     @BeforeEach
     void initialRecords() {
+        discovered.dns().answerAaaa(true);
         discovered.publish("127.0.0.2", "127.0.0.3");
         awaitWorkers("127.0.0.2", "127.0.0.3");
     }
@@ -80,6 +81,18 @@ class DnsDiscoveryTest {
                 .body("sticky", equalTo(false));
         open(newSession("gone"), gone).statusCode(404);
         open(newSession("new"), discovered.id("127.0.0.4")).statusCode(200);
+    }
+
+    @Test
+    void aLookupThatGoesUnansweredChangesNothing() throws InterruptedException {
+        discovered.dns().answerAaaa(false);
+        discovered.publish("127.0.0.4");
+
+        // Several refreshes (every 200 ms) whose AAAA query times out (300 ms) while A answers with other records.
+        Thread.sleep(1200);
+        awaitWorkers("127.0.0.2", "127.0.0.3");
+        discovered.dns().answerAaaa(true);
+        awaitWorkers("127.0.0.4");
     }
 
     @Test

@@ -55,6 +55,7 @@ public class DiscoveryResource implements QuarkusTestResourceLifecycleManager {
                     "kvsession.discovery.dns.port", Integer.toString(first.port()),
                     "kvsession.discovery.dns.server", discovered.dns().address(),
                     "kvsession.discovery.dns.refresh", "200ms",
+                    "kvsession.discovery.dns.query-timeout", "300ms",
                     "kvsession.workers.\"static-w\".url", fixed.url(),
                     "kvsession.workers.\"static-w\".protocol", "dynamo");
         } catch (Exception e) {

@@ -24,6 +24,7 @@ public final class FakeDns implements AutoCloseable {
     private final DatagramSocket socket;
     private final Map<String, List<InetAddress>> records = new ConcurrentHashMap<>();
     private final Thread server;
+    private volatile boolean answerAaaa = true;
 
     public FakeDns() throws SocketException {
         socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
@@ -45,6 +46,11 @@ public final class FakeDns implements AutoCloseable {
         }
     }
 
+    /** Whether AAAA questions are answered; when not, they time out, as on a resolver that drops them. */
+    public void answerAaaa(boolean value) {
+        answerAaaa = value;
+    }
+
     @Override
     public void close() {
         socket.close();
@@ -57,7 +63,9 @@ public final class FakeDns implements AutoCloseable {
                 DatagramPacket query = new DatagramPacket(buffer, buffer.length);
                 socket.receive(query);
                 byte[] answer = answer(ByteBuffer.wrap(query.getData(), 0, query.getLength()));
-                socket.send(new DatagramPacket(answer, answer.length, query.getSocketAddress()));
+                if (answer != null) {
+                    socket.send(new DatagramPacket(answer, answer.length, query.getSocketAddress()));
+                }
             } catch (IOException closed) {
                 return;
             }
@@ -77,6 +85,9 @@ public final class FakeDns implements AutoCloseable {
         int type = query.getShort() & 0xffff;
         query.getShort();
         int questionEnd = query.position();
+        if (type == TYPE_AAAA && !answerAaaa) {
+            return null;
+        }
         List<InetAddress> known = records.get(name.toString().toLowerCase(Locale.ROOT));
         int size = type == TYPE_A ? 4 : 16;
         List<InetAddress> matching = known == null ? List.of()
