@@ -16,12 +16,17 @@ public final class Eventually {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("not within " + within.toMillis() + " ms: " + what.get());
             }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted while waiting for: " + what.get());
-            }
+            pause(Duration.ofMillis(20));
+        }
+    }
+
+    /** A short pause between polls; an interrupt ends the test. */
+    public static void pause(Duration pause) {
+        try {
+            Thread.sleep(pause.toMillis());
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while polling");
         }
     }
 }
