@@ -1,30 +1,26 @@
 package io.kvsession.sidecar;
 
-/** Why a call failed, as clients see it over REST (status) and gRPC (mapped in the gRPC layer). */
+/**
+ * Why a call failed, as clients are told. Each transport maps it at its edge: to an HTTP status and problem type in
+ * {@code rest/}, to a gRPC status code in {@code grpc/}.
+ */
 public enum Failure {
-    INVALID_ARGUMENT(400, "Invalid request"),
-    UNAUTHENTICATED(401, "Unauthorized"),
-    NOT_FOUND(404, "Not found"),
-    CONFLICT(409, "Session bound to another instance"),
-    TABLE_FULL(429, "Affinity table full"),
-    WORKER_REJECTED(502, "Worker rejected the call"),
-    WORKER_UNAVAILABLE(503, "Worker unavailable"),
-    SHUTTING_DOWN(503, "Sidecar shutting down"),
-    WORKER_TIMEOUT(504, "Worker timed out");
-
-    private final int status;
-    private final String title;
-
-    Failure(int status, String title) {
-        this.status = status;
-        this.title = title;
-    }
-
-    public int status() {
-        return status;
-    }
-
-    public String title() {
-        return title;
-    }
+    /** Malformed input, or a missing or invalid field. */
+    INVALID_ARGUMENT,
+    /** A bearer token is required and was missing or wrong. */
+    UNAUTHENTICATED,
+    /** Unknown session, or unknown instance. */
+    NOT_FOUND,
+    /** The session is bound to another instance. */
+    CONFLICT,
+    /** The affinity table is full. */
+    TABLE_FULL,
+    /** The worker answered with an error. */
+    WORKER_REJECTED,
+    /** The worker is unreachable or its circuit is open. */
+    WORKER_UNAVAILABLE,
+    /** The sidecar is shutting down and takes no new calls. */
+    SHUTTING_DOWN,
+    /** The worker did not answer in time. */
+    WORKER_TIMEOUT
 }

@@ -2,18 +2,13 @@ package io.kvsession.sidecar.affinity;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -34,18 +29,9 @@ public final class AffinityTable {
                 .thenComparing(Deadline::sessionId);
     }
 
-    /** What a bind did: the binding now in place and the live one it replaced, if any. */
-    public record Bound(Binding binding, Optional<Binding> replaced) {
-    }
-
-    /** One page of bindings ordered by session id. */
-    public record Page(List<Binding> bindings, boolean more) {
-    }
-
     private final ConcurrentHashMap<String, Binding> bindings = new ConcurrentHashMap<>();
     private final ConcurrentSkipListSet<Deadline> deadlines = new ConcurrentSkipListSet<>(Deadline.ORDER);
-    private final Map<BindingKind, AtomicInteger> counts = new EnumMap<>(BindingKind.class);
-    private final AtomicInteger size = new AtomicInteger();
+    private final BindingCounts counts = new BindingCounts();
     private final AtomicLong revisions = new AtomicLong();
     private final Clock clock;
     private final int maxEntries;
@@ -58,9 +44,6 @@ public final class AffinityTable {
         this.clock = clock;
         this.maxEntries = maxEntries;
         this.listener = listener;
-        for (BindingKind kind : BindingKind.values()) {
-            counts.put(kind, new AtomicInteger());
-        }
     }
 
     /**
@@ -69,13 +52,13 @@ public final class AffinityTable {
      * @throws TableFullException when the session is new and the table holds {@code maxEntries} live bindings
      */
     public Bound bind(String sessionId, String instanceId, BindingKind kind, Duration timeout) {
-        if (!bindings.containsKey(sessionId) && size.get() >= maxEntries) {
+        if (!bindings.containsKey(sessionId) && counts.size() >= maxEntries) {
             reap();
         }
         long now = clock.millis();
         Binding[] previous = new Binding[1];
         Binding bound = bindings.compute(sessionId, (id, old) -> {
-            if (old == null && size.get() >= maxEntries) {
+            if (old == null && counts.size() >= maxEntries) {
                 throw new TableFullException(maxEntries);
             }
             previous[0] = old;
@@ -89,7 +72,7 @@ public final class AffinityTable {
             if (old == null || reviewAt != old.reviewAtMillis()) {
                 deadlines.add(new Deadline(reviewAt, id));
             }
-            counted(old, fresh);
+            counts.changed(old, fresh);
             return fresh;
         });
         Binding old = previous[0];
@@ -143,6 +126,11 @@ public final class AffinityTable {
         return Optional.ofNullable(removed[0]);
     }
 
+    /** Whether a new session fits, after sweeping what has expired. */
+    public boolean hasRoom() {
+        return counts.size() < maxEntries || reap() > 0 || counts.size() < maxEntries;
+    }
+
     /** Removes the binding only if it is still the given revision. */
     public boolean unbind(String sessionId, long revision) {
         boolean[] removed = new boolean[1];
@@ -175,28 +163,8 @@ public final class AffinityTable {
     }
 
     /** Live bindings with a session id after {@code afterSessionId}, optionally of one instance. */
-    public Page page(String afterSessionId, int limit, String instanceId) {
-        long now = clock.millis();
-        Comparator<Binding> bySession = Comparator.comparing(Binding::sessionId);
-        PriorityQueue<Binding> smallest = new PriorityQueue<>(limit + 1, bySession.reversed());
-        for (Binding binding : bindings.values()) {
-            if (binding.expiredAt(now)
-                    || (afterSessionId != null && binding.sessionId().compareTo(afterSessionId) <= 0)
-                    || (instanceId != null && !instanceId.equals(binding.instanceId()))) {
-                continue;
-            }
-            smallest.add(binding);
-            if (smallest.size() > limit + 1) {
-                smallest.poll();
-            }
-        }
-        boolean more = smallest.size() > limit;
-        if (more) {
-            smallest.poll();
-        }
-        List<Binding> page = new ArrayList<>(smallest);
-        page.sort(bySession);
-        return new Page(page, more);
+    public BindingPage page(String afterSessionId, int limit, String instanceId) {
+        return Scans.page(bindings.values(), clock.millis(), afterSessionId, limit, instanceId);
     }
 
     /** The bindings of one instance, expired ones not swept yet included; a scan of the whole table. */
@@ -206,23 +174,16 @@ public final class AffinityTable {
 
     /** Number of live bindings per instance id, in one pass. */
     public Map<String, Integer> countByInstance() {
-        long now = clock.millis();
-        Map<String, Integer> counts = new HashMap<>();
-        for (Binding binding : bindings.values()) {
-            if (!binding.expiredAt(now)) {
-                counts.merge(binding.instanceId(), 1, Integer::sum);
-            }
-        }
-        return counts;
+        return Scans.countByInstance(bindings.values(), clock.millis());
     }
 
     /** Bindings held, including expired ones not swept yet. */
     public int size() {
-        return size.get();
+        return counts.size();
     }
 
     public int count(BindingKind kind) {
-        return counts.get(kind).get();
+        return counts.of(kind);
     }
 
     public int maxEntries() {
@@ -280,21 +241,6 @@ public final class AffinityTable {
     /** A binding leaves the table: its index entry and its count go with it; runs inside compute. */
     private void removed(Binding gone) {
         deadlines.remove(new Deadline(gone.reviewAtMillis(), gone.sessionId()));
-        counted(gone, null);
-    }
-
-    /** Keeps the counters in step with one session's change; runs inside compute. */
-    private void counted(Binding old, Binding fresh) {
-        if (old != null) {
-            counts.get(old.kind()).decrementAndGet();
-        }
-        if (fresh != null) {
-            counts.get(fresh.kind()).incrementAndGet();
-        }
-        if (old == null && fresh != null) {
-            size.incrementAndGet();
-        } else if (old != null && fresh == null) {
-            size.decrementAndGet();
-        }
+        counts.changed(gone, null);
     }
 }

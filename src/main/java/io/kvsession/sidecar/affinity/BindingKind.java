@@ -1,5 +1,7 @@
 package io.kvsession.sidecar.affinity;
 
+import java.util.Locale;
+
 /** Whether a worker holds a KV session for the binding, or the binding is routing affinity only. */
 public enum BindingKind {
     ENGINE_BACKED,
@@ -7,5 +9,9 @@ public enum BindingKind {
 
     public boolean engineBacked() {
         return this == ENGINE_BACKED;
+    }
+
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
-import io.kvsession.sidecar.control.Protocol;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -33,7 +32,7 @@ public interface SidecarConfig {
     Rpc rpc();
 
     /** Deferred closes waiting for a request to finish. */
-    Guard guard();
+    CloseGuard guard();
 
     /** Graceful shutdown. */
     Shutdown shutdown();
@@ -147,7 +146,7 @@ public interface SidecarConfig {
         Duration delay();
     }
 
-    interface Guard {
+    interface CloseGuard {
         /** A deferred close whose request never finishes runs anyway after this. */
         @WithDefault("10m")
         Duration maxWait();

@@ -31,13 +31,13 @@ public class DnsDiscovery {
 
     private static final Logger LOG = Logger.getLogger(DnsDiscovery.class);
 
-    private final InstanceRegistry registry;
+    private final WorkerRegistry registry;
     private final SidecarConfig.Dns config;
     private final Vertx vertx;
     private DnsClient client;
     private long timer = -1;
 
-    public DnsDiscovery(InstanceRegistry registry, SidecarConfig config, Vertx vertx) {
+    public DnsDiscovery(WorkerRegistry registry, SidecarConfig config, Vertx vertx) {
         this.registry = registry;
         this.config = config.discovery().dns();
         this.vertx = vertx;
@@ -80,11 +80,11 @@ public class DnsDiscovery {
                     List<Instance> found = new ArrayList<>();
                     v4.orElse(List.of()).forEach(address -> found.add(instance(address, false)));
                     v6.orElse(List.of()).forEach(address -> found.add(instance(address, true)));
-                    InstancesChanged change = registry.replaceDiscovered(found);
-                    change.added().forEach(instance -> LOG.infof(
-                            "action=discovery outcome=added worker_id=%s url=%s", instance.id(), instance.url()));
-                    change.removed().forEach(instance -> LOG.infof(
-                            "action=discovery outcome=removed worker_id=%s url=%s", instance.id(), instance.url()));
+                    InstancesChanged change = registry.replaceDiscovered("dns", found);
+                    change.added().forEach(worker -> LOG.infof("action=discovery outcome=added worker_id=%s url=%s",
+                            worker.id(), worker.instance().url()));
+                    change.removed().forEach(worker -> LOG.infof("action=discovery outcome=removed worker_id=%s "
+                            + "url=%s", worker.id(), worker.instance().url()));
                 });
     }
 

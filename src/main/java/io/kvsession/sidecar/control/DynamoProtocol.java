@@ -56,6 +56,11 @@ public class DynamoProtocol implements WorkerProtocol {
         });
     }
 
+    @Override
+    public Uni<Boolean> healthy(Instance instance, Duration deadline) {
+        return http.get(instance, "/health", deadline).map(WorkerHttp.Answer::ok);
+    }
+
     private record Reply(boolean ok, String message) {
     }
 

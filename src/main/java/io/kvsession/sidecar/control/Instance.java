@@ -2,6 +2,8 @@ package io.kvsession.sidecar.control;
 
 import java.net.URI;
 
+import io.kvsession.sidecar.config.Protocol;
+
 /** One inference worker: its id as routers name it, where it listens and what it speaks. */
 public record Instance(String id, URI url, Protocol protocol) {
 

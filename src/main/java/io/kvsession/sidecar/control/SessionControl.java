@@ -9,6 +9,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import io.kvsession.sidecar.Timers;
 import io.kvsession.sidecar.config.SidecarConfig;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -36,16 +37,16 @@ public class SessionControl {
         }
     }
 
-    private final InstanceRegistry registry;
-    private final WorkerCalls calls;
+    private final WorkerRegistry registry;
+    private final Timers timers;
     private final SidecarConfig.Control config;
     private final Uni<State> state;
     private volatile State last;
     private volatile long settledAtNanos;
 
-    public SessionControl(InstanceRegistry registry, WorkerCalls calls, SidecarConfig config) {
+    public SessionControl(WorkerRegistry registry, Timers timers, SidecarConfig config) {
         this.registry = registry;
-        this.calls = calls;
+        this.timers = timers;
         this.config = config.control();
         this.state = Uni.createFrom().deferred(this::probe).memoize().until(this::stale);
     }
@@ -63,43 +64,43 @@ public class SessionControl {
     /** Instances that appear while "unavailable" is cached are probed on the next call, without waiting for it. */
     void instancesChanged(@Observes InstancesChanged change) {
         if (!change.added().isEmpty() && last == State.UNAVAILABLE) {
-            settledAtNanos = System.nanoTime() - config.retryAfter().toNanos();
+            settledAtNanos = timers.nanoTime() - config.retryAfter().toNanos();
         }
     }
 
     /** Cached "unavailable" goes stale after retry-after; "available" and an ongoing probe never do. */
     private boolean stale() {
         return last == State.UNAVAILABLE
-                && System.nanoTime() - settledAtNanos >= config.retryAfter().toNanos();
+                && timers.nanoTime() - settledAtNanos >= config.retryAfter().toNanos();
     }
 
     private Uni<State> probe() {
         State before = last;
         last = State.PROBING;
-        long deadline = System.nanoTime() + config.waitForInstances().toNanos();
+        long deadline = timers.nanoTime() + config.waitForInstances().toNanos();
         return firstHealthy(deadline).map(found -> settle(before, found));
     }
 
     /** Polls every instance's health until one answers 200 or the deadline passes. */
-    private Uni<Optional<Instance>> firstHealthy(long deadline) {
-        Collection<Instance> instances = registry.all();
+    private Uni<Optional<Worker>> firstHealthy(long deadline) {
+        Collection<Worker> instances = registry.all();
         if (instances.isEmpty()) {
             return Uni.createFrom().item(Optional.empty());
         }
-        Duration remaining = Duration.ofNanos(Math.max(deadline - System.nanoTime(), 1_000_000));
+        Duration remaining = Duration.ofNanos(Math.max(deadline - timers.nanoTime(), 1_000_000));
         Duration probeTimeout = remaining.compareTo(PROBE_TIMEOUT) < 0 ? remaining : PROBE_TIMEOUT;
         return Multi.createFrom().iterable(instances)
-                .onItem().transformToUniAndMerge(instance -> calls.probe(instance, probeTimeout)
-                        .map(healthy -> healthy ? instance : null))
+                .onItem().transformToUniAndMerge(worker -> worker.probe(probeTimeout)
+                        .map(healthy -> healthy ? worker : null))
                 .select().where(instance -> instance != null)
                 .toUni()
                 .flatMap(instance -> {
                     if (instance != null) {
                         return Uni.createFrom().item(Optional.of(instance));
                     }
-                    long left = deadline - System.nanoTime();
+                    long left = deadline - timers.nanoTime();
                     if (left <= 0) {
-                        return Uni.createFrom().item(Optional.<Instance> empty());
+                        return Uni.createFrom().item(Optional.<Worker> empty());
                     }
                     Duration pause = Duration.ofNanos(Math.min(left, POLL_INTERVAL.toNanos()));
                     return Uni.createFrom().voidItem().onItem().delayIt().by(pause)
@@ -107,7 +108,7 @@ public class SessionControl {
                 });
     }
 
-    private State settle(State before, Optional<Instance> healthy) {
+    private State settle(State before, Optional<Worker> healthy) {
         State now = healthy.isPresent() ? State.AVAILABLE : State.UNAVAILABLE;
         if (now == State.AVAILABLE) {
             LOG.infof("action=session_control_probe outcome=available worker_id=%s instances=%d",
@@ -121,7 +122,7 @@ public class SessionControl {
         } else {
             LOG.debugf("action=session_control_probe outcome=unavailable instances=%d", registry.all().size());
         }
-        settledAtNanos = System.nanoTime();
+        settledAtNanos = timers.nanoTime();
         last = now;
         return now;
     }

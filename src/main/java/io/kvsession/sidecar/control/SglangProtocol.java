@@ -60,6 +60,11 @@ public class SglangProtocol implements WorkerProtocol {
         });
     }
 
+    @Override
+    public Uni<Boolean> healthy(Instance instance, Duration deadline) {
+        return http.get(instance, "/health", deadline).map(WorkerHttp.Answer::ok);
+    }
+
     /** The {@code error.message} of an SGLang error body, or the body itself when it has another shape. */
     private static String errorMessage(WorkerHttp.Answer answer) {
         if (!answer.hasBody()) {

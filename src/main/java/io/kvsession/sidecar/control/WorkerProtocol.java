@@ -33,6 +33,9 @@ public interface WorkerProtocol {
 
     Uni<CloseOutcome> close(Instance instance, String sessionId, Duration deadline);
 
+    /** Whether the worker answers healthy within the deadline. */
+    Uni<Boolean> healthy(Instance instance, Duration deadline);
+
     /** Whether a worker's error message says it does not know the session, which for a close means done. */
     static boolean meansUnknownSession(String message) {
         String text = message == null ? "" : message.toLowerCase(Locale.ROOT);

@@ -14,7 +14,8 @@ import io.kvsession.sidecar.grpc.v1.Worker;
 import io.kvsession.sidecar.lifecycle.Results;
 import io.kvsession.sidecar.lifecycle.SessionDirectory;
 import io.kvsession.sidecar.lifecycle.SessionEvent;
-import io.smallrye.faulttolerance.api.CircuitBreakerState;
+import io.kvsession.sidecar.control.Circuit;
+import io.kvsession.sidecar.control.WorkerView;
 
 /** Domain ⇄ protobuf, nothing else. Proto3 strings are never null: empty means absent. */
 final class GrpcMapping {
@@ -67,13 +68,14 @@ final class GrpcMapping {
                     case UNAVAILABLE -> SessionControlState.SESSION_CONTROL_STATE_UNAVAILABLE;
                     case PROBING -> SessionControlState.SESSION_CONTROL_STATE_PROBING;
                 });
-        for (SessionDirectory.WorkerView view : workers.workers()) {
+        for (SessionDirectory.WorkerSessions sessions : workers.workers()) {
+            WorkerView view = sessions.worker();
             Worker.Builder worker = Worker.newBuilder()
                     .setInstanceId(view.instance().id())
                     .setUrl(view.instance().url().toString())
                     .setProtocol(view.instance().protocol().wireName())
                     .setCircuit(circuit(view.circuit()))
-                    .setSessions(view.sessions());
+                    .setSessions(sessions.sessions());
             view.healthy().ifPresent(worker::setHealthy);
             response.addWorkers(worker);
         }
@@ -96,7 +98,7 @@ final class GrpcMapping {
         return kind.engineBacked() ? SessionKind.SESSION_KIND_ENGINE_BACKED : SessionKind.SESSION_KIND_ROUTER_ONLY;
     }
 
-    private static CircuitState circuit(CircuitBreakerState state) {
+    private static CircuitState circuit(Circuit state) {
         return switch (state) {
             case CLOSED -> CircuitState.CIRCUIT_STATE_CLOSED;
             case OPEN -> CircuitState.CIRCUIT_STATE_OPEN;

@@ -24,9 +24,11 @@ import io.kvsession.sidecar.grpc.v1.SessionLifecycleGrpc;
 import io.kvsession.sidecar.grpc.v1.WatchSessionsRequest;
 import io.kvsession.sidecar.lifecycle.Commands;
 import io.kvsession.sidecar.lifecycle.RequestRouter;
+import io.kvsession.sidecar.lifecycle.SessionBinder;
+import io.kvsession.sidecar.lifecycle.SessionCloser;
 import io.kvsession.sidecar.lifecycle.SessionDirectory;
 import io.kvsession.sidecar.lifecycle.SessionEvents;
-import io.kvsession.sidecar.lifecycle.SessionLifecycle;
+import io.kvsession.sidecar.lifecycle.SessionOpener;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
@@ -40,14 +42,18 @@ import io.smallrye.mutiny.Uni;
 @GrpcService
 public class SessionLifecycleService extends SessionLifecycleGrpc.SessionLifecycleImplBase {
 
-    private final SessionLifecycle lifecycle;
+    private final SessionOpener opener;
+    private final SessionBinder binder;
+    private final SessionCloser closer;
     private final RequestRouter router;
     private final SessionDirectory directory;
     private final SessionEvents events;
 
-    public SessionLifecycleService(SessionLifecycle lifecycle, RequestRouter router, SessionDirectory directory,
-            SessionEvents events) {
-        this.lifecycle = lifecycle;
+    public SessionLifecycleService(SessionOpener opener, SessionBinder binder, SessionCloser closer,
+            RequestRouter router, SessionDirectory directory, SessionEvents events) {
+        this.opener = opener;
+        this.binder = binder;
+        this.closer = closer;
         this.router = router;
         this.directory = directory;
         this.events = events;
@@ -55,7 +61,7 @@ public class SessionLifecycleService extends SessionLifecycleGrpc.SessionLifecyc
 
     @Override
     public void openSession(OpenSessionRequest request, StreamObserver<Session> observer) {
-        reply(() -> lifecycle.open(new Commands.Open(request.getSessionId(), request.getInstanceId(),
+        reply(() -> opener.open(new Commands.Open(request.getSessionId(), request.getInstanceId(),
                 request.hasTimeoutSecs() ? request.getTimeoutSecs() : null, absentIfEmpty(request.getContextId()),
                 request.hasCapacityOfStrLen() ? request.getCapacityOfStrLen() : null))
                 .map(GrpcMapping::session), observer);
@@ -63,7 +69,7 @@ public class SessionLifecycleService extends SessionLifecycleGrpc.SessionLifecyc
 
     @Override
     public void bindSession(BindSessionRequest request, StreamObserver<Session> observer) {
-        reply(() -> lifecycle.bind(new Commands.Bind(request.getSessionId(), request.getInstanceId(),
+        reply(() -> binder.bind(new Commands.Bind(request.getSessionId(), request.getInstanceId(),
                 request.hasTimeoutSecs() ? request.getTimeoutSecs() : null))
                 .map(GrpcMapping::session), observer);
     }
@@ -75,7 +81,7 @@ public class SessionLifecycleService extends SessionLifecycleGrpc.SessionLifecyc
 
     @Override
     public void closeSession(CloseSessionRequest request, StreamObserver<CloseSessionResponse> observer) {
-        reply(() -> lifecycle.close(new Commands.Close(request.getSessionId(), absentIfEmpty(request.getInstanceId()),
+        reply(() -> closer.close(new Commands.Close(request.getSessionId(), absentIfEmpty(request.getInstanceId()),
                 absentIfEmpty(request.getContextId()), absentIfEmpty(request.getAfterContextId())))
                 .map(GrpcMapping::closed), observer);
     }
@@ -92,8 +98,8 @@ public class SessionLifecycleService extends SessionLifecycleGrpc.SessionLifecyc
 
     @Override
     public void route(RouteRequest request, StreamObserver<RouteResponse> observer) {
-        Commands.SessionControl control = request.hasSessionControl()
-                ? new Commands.SessionControl(request.getSessionControl().getSessionId(),
+        Commands.SessionDirective control = request.hasSessionControl()
+                ? new Commands.SessionDirective(request.getSessionControl().getSessionId(),
                         GrpcMapping.action(request.getSessionControl().getAction()),
                         request.getSessionControl().hasTimeout() ? request.getSessionControl().getTimeout() : null)
                 : null;
@@ -109,7 +115,7 @@ public class SessionLifecycleService extends SessionLifecycleGrpc.SessionLifecyc
 
     @Override
     public void finishRequest(FinishRequestRequest request, StreamObserver<FinishRequestResponse> observer) {
-        reply(() -> router.finish(request.getContextId())
+        reply(() -> closer.finish(request.getContextId())
                 .map(finished -> FinishRequestResponse.newBuilder()
                         .setContextId(finished.contextId())
                         .addAllClosedSessions(finished.closedSessions())

@@ -7,14 +7,14 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
-import io.kvsession.sidecar.affinity.AffinityTable;
-import io.kvsession.sidecar.control.Instance;
-import io.kvsession.sidecar.control.InstanceRegistry;
+import io.kvsession.sidecar.affinity.AffinityStore;
+import io.kvsession.sidecar.affinity.StoreCounts;
 import io.kvsession.sidecar.control.SessionControl;
-import io.kvsession.sidecar.control.WorkerCalls;
-import io.kvsession.sidecar.lifecycle.CloseScheduler;
-import io.kvsession.sidecar.lifecycle.DeferredCloses;
+import io.kvsession.sidecar.control.Worker;
+import io.kvsession.sidecar.control.WorkerRegistry;
+import io.kvsession.sidecar.control.WorkerView;
 import io.kvsession.sidecar.lifecycle.LifecycleGate;
+import io.kvsession.sidecar.lifecycle.WorkerCloses;
 
 /**
  * Ready while the sidecar takes lifecycle calls — which it does with or without workers (without, opens are
@@ -27,38 +27,35 @@ public class SidecarReadiness implements HealthCheck {
 
     private final LifecycleGate gate;
     private final SessionControl control;
-    private final AffinityTable table;
-    private final CloseScheduler closes;
-    private final DeferredCloses deferred;
-    private final InstanceRegistry registry;
-    private final WorkerCalls calls;
+    private final AffinityStore store;
+    private final WorkerCloses closes;
+    private final WorkerRegistry registry;
 
-    public SidecarReadiness(LifecycleGate gate, SessionControl control, AffinityTable table, CloseScheduler closes,
-            DeferredCloses deferred, InstanceRegistry registry, WorkerCalls calls) {
+    public SidecarReadiness(LifecycleGate gate, SessionControl control, AffinityStore store, WorkerCloses closes,
+            WorkerRegistry registry) {
         this.gate = gate;
         this.control = control;
-        this.table = table;
+        this.store = store;
         this.closes = closes;
-        this.deferred = deferred;
         this.registry = registry;
-        this.calls = calls;
     }
 
     @Override
     public HealthCheckResponse call() {
+        StoreCounts counts = store.counts();
         HealthCheckResponseBuilder response = HealthCheckResponse.named("kvsession-sidecar")
                 .status(gate.isOpen())
                 .withData("session_control", control.current().map(SessionControl.State::wireName)
                         .orElse("not_probed_yet"))
-                .withData("bindings", table.size())
-                .withData("bindings_max", table.maxEntries())
+                .withData("bindings", counts.bindings())
+                .withData("bindings_max", counts.maxEntries())
                 .withData("closes_pending", closes.pendingCount())
-                .withData("closes_deferred", deferred.pendingCount());
-        for (Instance instance : registry.all()) {
-            response.withData("worker." + instance.id() + ".circuit",
-                    calls.circuit(instance.id()).name().toLowerCase());
-            response.withData("worker." + instance.id() + ".healthy",
-                    calls.healthy(instance.id()).map(String::valueOf).orElse("unknown"));
+                .withData("closes_deferred", closes.deferredCount());
+        for (Worker worker : registry.all()) {
+            WorkerView view = worker.view();
+            response.withData("worker." + view.instance().id() + ".circuit", view.circuit().wireName());
+            response.withData("worker." + view.instance().id() + ".healthy",
+                    view.healthy().map(String::valueOf).orElse("unknown"));
         }
         return response.build();
     }

@@ -25,15 +25,15 @@ public final class Commands {
     }
 
     /** The session part of a routed request; {@code action} is {@code open|bind|close} or null. */
-    public record SessionControl(String sessionId, String action, Long timeout) {
+    public record SessionDirective(String sessionId, String action, Long timeout) {
     }
 
     /**
      * Route one request.
      *
      * @param instanceId the router's own pick, used when the session is not bound
-     * @param sessionControl null for a request outside any session
+     * @param session null for a request outside any session
      */
-    public record Route(String contextId, String instanceId, SessionControl sessionControl) {
+    public record Route(String contextId, String instanceId, SessionDirective session) {
     }
 }

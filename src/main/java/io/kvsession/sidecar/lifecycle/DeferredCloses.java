@@ -4,62 +4,74 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import jakarta.enterprise.context.ApplicationScoped;
-
-import io.kvsession.sidecar.config.SidecarConfig;
-import io.kvsession.sidecar.control.Instance;
-import io.kvsession.sidecar.lifecycle.LifecycleJournal.Severity;
+import io.kvsession.sidecar.Timers;
+import io.kvsession.sidecar.control.SessionHost;
+import io.kvsession.sidecar.lifecycle.LifecycleEvent.Action;
+import io.kvsession.sidecar.lifecycle.LifecycleEvent.Outcome;
 
 /**
  * Closes captured for a request, held until that request finishes (SPEC §2.5): {@link #finish} hands them to the
  * {@link CloseScheduler}, whether the request succeeded, failed or was cancelled. A close whose finish never comes
- * runs anyway after {@code kvsession.guard.max-wait}. Their number is bounded by the affinity table's size: past it
- * a close runs at once instead of waiting.
+ * runs anyway after {@link ClosePolicy#guardMaxWait()}. At most {@link ClosePolicy#maxDeferred()} are held; past
+ * that a close runs at once instead of waiting. Several requests may hold a close of the same session (a retried
+ * last turn); re-opening the session cancels every one of them.
  */
-@ApplicationScoped
-public class DeferredCloses {
+public final class DeferredCloses {
 
-    private record Deferred(String sessionId, Instance instance, Duration ttl, String contextId, Future<?> timer) {
+    private record Deferred(SessionOnWorker key, SessionHost host, Duration ttl, String contextId,
+            Timers.Cancellable guard) {
     }
 
     private final ConcurrentHashMap<String, List<Deferred>> byContext = new ConcurrentHashMap<>();
-    /** Which request holds the close of a session on an instance, so that a re-open finds it at once. */
-    private final ConcurrentHashMap<String, String> contextOf = new ConcurrentHashMap<>();
+    /** Which requests hold a close of a session on a worker, so that a re-open finds them at once. */
+    private final ConcurrentHashMap<SessionOnWorker, Set<String>> holders = new ConcurrentHashMap<>();
     private final AtomicInteger count = new AtomicInteger();
     private final CloseScheduler closes;
-    private final LifecycleJournal journal;
-    private final LifecycleTimers timers;
-    private final SidecarConfig config;
+    private final Timers timers;
+    private final LifecycleRecorder recorder;
+    private final ClosePolicy policy;
 
-    public DeferredCloses(CloseScheduler closes, LifecycleJournal journal, LifecycleTimers timers, SidecarConfig config) {
+    public DeferredCloses(CloseScheduler closes, Timers timers, LifecycleRecorder recorder, ClosePolicy policy) {
         this.closes = closes;
-        this.journal = journal;
         this.timers = timers;
-        this.config = config;
+        this.recorder = recorder;
+        this.policy = policy;
     }
 
     /** Holds the close of the session until request {@code contextId} finishes. */
-    public void defer(String contextId, String sessionId, Instance instance, Duration ttl) {
-        if (count.get() >= config.affinity().maxEntries()) {
-            journal.record("close", "undeferred", Severity.FAILED, sessionId, instance.id(), contextId, 0,
-                    "too many deferred closes (" + count.get() + "); closing now instead of after the request");
-            closes.schedule(sessionId, instance, ttl, contextId, "close");
+    public void defer(String contextId, String sessionId, SessionHost host, Duration ttl) {
+        SessionOnWorker key = new SessionOnWorker(sessionId, host.instanceId());
+        if (count.get() >= policy.maxDeferred()) {
+            recorder.record(LifecycleEvent.of(Action.CLOSE, Outcome.UNDEFERRED, key, contextId, "too many deferred "
+                    + "closes (" + count.get() + "); closing now instead of after the request"));
+            closes.schedule(sessionId, host, ttl, contextId, CloseReason.CLOSE);
             return;
         }
-        Duration maxWait = config.guard().maxWait();
-        Future<?> timer = timers.after(maxWait, () -> release(contextId, sessionId, instance.id(),
-                "request " + contextId + " did not finish within " + maxWait.toMillis() + " ms"));
-        count.incrementAndGet();
-        contextOf.put(key(sessionId, instance.id()), contextId);
+        Duration maxWait = policy.guardMaxWait();
+        Timers.Cancellable guard = timers.after(maxWait, () -> take(contextId, key).ifPresent(deferred -> {
+            recorder.record(LifecycleEvent.of(Action.CLOSE, Outcome.GUARD_TIMEOUT, key, contextId, "request "
+                    + contextId + " did not finish within " + maxWait.toMillis() + " ms"));
+            closes.schedule(sessionId, host, ttl, contextId, CloseReason.GUARD_TIMEOUT);
+        }));
+        // Indexed before it is held, so that a re-open racing with this never misses it.
+        holders.computeIfAbsent(key, absent -> ConcurrentHashMap.newKeySet()).add(contextId);
+        boolean[] added = new boolean[1];
         byContext.compute(contextId, (id, held) -> {
             List<Deferred> list = held == null ? new ArrayList<>(1) : held;
-            list.add(new Deferred(sessionId, instance, ttl, contextId, timer));
+            if (list.stream().noneMatch(deferred -> deferred.key().equals(key))) {
+                list.add(new Deferred(key, host, ttl, contextId, guard));
+                count.incrementAndGet();
+                added[0] = true;
+            }
             return list;
         });
+        if (!added[0]) {
+            guard.cancel();
+        }
     }
 
     /** The request finished: its held closes start now. Returns the sessions being closed. */
@@ -70,25 +82,32 @@ public class DeferredCloses {
         }
         List<String> sessions = new ArrayList<>(held.size());
         for (Deferred deferred : held) {
-            start(deferred);
-            sessions.add(deferred.sessionId());
+            forget(deferred);
+            closes.schedule(deferred.key().sessionId(), deferred.host(), deferred.ttl(), contextId,
+                    CloseReason.FINISH);
+            sessions.add(deferred.key().sessionId());
         }
         return sessions;
     }
 
     /**
-     * Drops a held close of the session on the instance, because the session is opened there again; tells whether
-     * one was held.
+     * Drops every held close of the session on the worker, because the session is opened there again; answers how
+     * many were held.
      */
-    public boolean cancel(String sessionId, String instanceId) {
-        String contextId = contextOf.get(key(sessionId, instanceId));
-        if (contextId == null) {
-            return false;
+    public int cancel(SessionOnWorker key) {
+        Set<String> contexts = holders.get(key);
+        if (contexts == null) {
+            return 0;
         }
-        Optional<Deferred> dropped = take(contextId, sessionId, instanceId);
-        dropped.ifPresent(deferred -> journal.record("close", "superseded", Severity.NORMAL, sessionId, instanceId,
-                contextId, 0, "the session is opened again on the same worker"));
-        return dropped.isPresent();
+        int cancelled = 0;
+        for (String contextId : List.copyOf(contexts)) {
+            if (take(contextId, key).isPresent()) {
+                cancelled++;
+                recorder.record(LifecycleEvent.of(Action.CLOSE, Outcome.SUPERSEDED, key, contextId,
+                        "the session is opened again on the same worker"));
+            }
+        }
+        return cancelled;
     }
 
     /** Starts every held close now (shutdown). */
@@ -104,25 +123,13 @@ public class DeferredCloses {
         return count.get();
     }
 
-    private void release(String contextId, String sessionId, String instanceId, String why) {
-        take(contextId, sessionId, instanceId).ifPresent(deferred -> {
-            journal.record("close", "guard_timeout", Severity.FAILED, sessionId, instanceId, contextId, 0, why);
-            closes.schedule(deferred.sessionId(), deferred.instance(), deferred.ttl(), contextId, "guard timeout");
-        });
-    }
-
-    private void start(Deferred deferred) {
-        forget(deferred);
-        closes.schedule(deferred.sessionId(), deferred.instance(), deferred.ttl(), deferred.contextId(), "finish");
-    }
-
-    /** Removes one held close, cancelling its timer; empty when it is no longer held. */
-    private Optional<Deferred> take(String contextId, String sessionId, String instanceId) {
+    /** Removes one held close, cancelling its guard; empty when it is no longer held. */
+    private Optional<Deferred> take(String contextId, SessionOnWorker key) {
         Deferred[] taken = new Deferred[1];
         byContext.computeIfPresent(contextId, (id, held) -> {
             for (var it = held.iterator(); it.hasNext();) {
                 Deferred deferred = it.next();
-                if (deferred.sessionId().equals(sessionId) && deferred.instance().id().equals(instanceId)) {
+                if (deferred.key().equals(key)) {
                     it.remove();
                     taken[0] = deferred;
                     break;
@@ -138,11 +145,10 @@ public class DeferredCloses {
 
     private void forget(Deferred deferred) {
         count.decrementAndGet();
-        deferred.timer().cancel(false);
-        contextOf.remove(key(deferred.sessionId(), deferred.instance().id()), deferred.contextId());
-    }
-
-    private static String key(String sessionId, String instanceId) {
-        return sessionId + '\u0000' + instanceId;
+        deferred.guard().cancel();
+        holders.computeIfPresent(deferred.key(), (key, contexts) -> {
+            contexts.remove(deferred.contextId());
+            return contexts.isEmpty() ? null : contexts;
+        });
     }
 }

@@ -24,14 +24,11 @@ public class GracefulShutdown {
     private static final Logger LOG = Logger.getLogger(GracefulShutdown.class);
 
     private final LifecycleGate gate;
-    private final DeferredCloses deferred;
-    private final CloseScheduler closes;
+    private final WorkerCloses closes;
     private final SidecarConfig config;
 
-    public GracefulShutdown(LifecycleGate gate, DeferredCloses deferred, CloseScheduler closes,
-            SidecarConfig config) {
+    public GracefulShutdown(LifecycleGate gate, WorkerCloses closes, SidecarConfig config) {
         this.gate = gate;
-        this.deferred = deferred;
         this.closes = closes;
         this.config = config;
     }
@@ -46,7 +43,7 @@ public class GracefulShutdown {
     /** Runs before the other shutdown observers, while the event loops and the worker client still work. */
     void drain(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE) ShutdownEvent stop) {
         gate.close();
-        int released = deferred.releaseAll();
+        int released = closes.releaseAll();
         int pending = closes.pendingCount();
         long timeout = config.shutdown().drainTimeout().toMillis();
         LOG.infof("action=shutdown outcome=draining deferred_released=%d pending_closes=%d drain_timeout_ms=%d",

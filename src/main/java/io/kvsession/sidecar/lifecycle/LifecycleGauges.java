@@ -3,7 +3,7 @@ package io.kvsession.sidecar.lifecycle;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import io.kvsession.sidecar.affinity.AffinityTable;
+import io.kvsession.sidecar.affinity.AffinityStore;
 import io.kvsession.sidecar.affinity.BindingKind;
 import io.kvsession.sidecar.control.SessionControl;
 import io.micrometer.core.instrument.Gauge;
@@ -14,21 +14,21 @@ import io.quarkus.runtime.StartupEvent;
 @ApplicationScoped
 public class LifecycleGauges {
 
-    void register(@Observes StartupEvent start, MeterRegistry registry, AffinityTable table, CloseScheduler closes,
-            DeferredCloses deferred, SessionControl control) {
+    void register(@Observes StartupEvent start, MeterRegistry registry, AffinityStore store, WorkerCloses closes,
+            SessionControl control) {
         for (BindingKind kind : BindingKind.values()) {
-            Gauge.builder("kvsession.bindings", table, t -> t.count(kind))
+            Gauge.builder("kvsession.bindings", store, s -> s.counts().of(kind))
                     .description("Sessions bound to an instance, by kind")
-                    .tag("kind", kind.name().toLowerCase())
+                    .tag("kind", kind.wireName())
                     .register(registry);
         }
-        Gauge.builder("kvsession.bindings.max", table, AffinityTable::maxEntries)
+        Gauge.builder("kvsession.bindings.max", store, s -> s.counts().maxEntries())
                 .description("Most bindings the table holds (kvsession.affinity.max-entries)")
                 .register(registry);
-        Gauge.builder("kvsession.closes.pending", closes, CloseScheduler::pendingCount)
+        Gauge.builder("kvsession.closes.pending", closes, WorkerCloses::pendingCount)
                 .description("Worker closes running or waiting to retry")
                 .register(registry);
-        Gauge.builder("kvsession.closes.deferred", deferred, DeferredCloses::pendingCount)
+        Gauge.builder("kvsession.closes.deferred", closes, WorkerCloses::deferredCount)
                 .description("Worker closes waiting for their request to finish")
                 .register(registry);
         for (SessionControl.State state : SessionControl.State.values()) {

@@ -1,70 +1,77 @@
 package io.kvsession.sidecar.lifecycle;
 
-import java.util.concurrent.ConcurrentHashMap;
+import java.time.Clock;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
+import io.kvsession.sidecar.lifecycle.LifecycleEvent.Action;
+import io.kvsession.sidecar.lifecycle.LifecycleEvent.Outcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * One log line and one counter increment per lifecycle event. The line carries {@code action}, {@code outcome},
- * {@code session_id}, {@code worker_id}, {@code request_id} and {@code latency_ms}, both in the message and in the MDC
- * (so JSON logs get them as fields); the counter is {@code kvsession_lifecycle_calls_total{operation,outcome}}.
+ * Records each lifecycle event once: one count of {@code kvsession_lifecycle_calls_total{operation,outcome}}, one log
+ * line carrying {@code action}, {@code outcome}, {@code session_id}, {@code worker_id}, {@code request_id} and
+ * {@code latency_ms} — in the message, quoted where needed so that an id cannot forge a field, and in the MDC for
+ * JSON logs — and, where watchers care, one event on the watch stream.
  */
 @ApplicationScoped
-public class LifecycleJournal {
+public class LifecycleJournal implements LifecycleRecorder {
 
     private static final Logger LOG = Logger.getLogger("io.kvsession.sidecar.lifecycle");
     private static final String[] KEYS = { "action", "outcome", "session_id", "worker_id", "request_id",
             "latency_ms" };
-
-    /** How loud an outcome is. */
-    public enum Severity {
-        NORMAL(Logger.Level.INFO),
-        FAILED(Logger.Level.WARN),
-        LOST(Logger.Level.ERROR);
-
-        private final Logger.Level level;
-
-        Severity(Logger.Level level) {
-            this.level = level;
-        }
-    }
+    private static final int OUTCOMES = Outcome.values().length;
 
     private final MeterRegistry registry;
-    private final ConcurrentHashMap<String, Counter> counters = new ConcurrentHashMap<>();
+    private final SessionEvents events;
+    private final Clock clock;
+    private final AtomicReferenceArray<Counter> counters = new AtomicReferenceArray<>(
+            Action.values().length * OUTCOMES);
 
-    public LifecycleJournal(MeterRegistry registry) {
+    public LifecycleJournal(MeterRegistry registry, SessionEvents events, Clock clock) {
         this.registry = registry;
+        this.events = events;
+        this.clock = clock;
     }
 
-    /**
-     * Records one event.
-     *
-     * @param startedNanos {@link System#nanoTime()} when the call began, or 0 when latency does not apply
-     * @param detail extra words for the log line, or null
-     */
-    public void record(String action, String outcome, Severity severity, String sessionId, String workerId,
-            String requestId, long startedNanos, String detail) {
-        counter(action, outcome).increment();
-        if (!LOG.isEnabled(severity.level)) {
+    @Override
+    public void record(LifecycleEvent event) {
+        counter(event.action(), event.outcome()).increment();
+        log(event);
+        SessionEvent.Type watched = event.watched();
+        if (watched != null && events.watched()) {
+            events.publish(new SessionEvent(watched, event.sessionId(), event.instanceId(), event.kind(),
+                    event.contextId(), clock.instant(), event.detail() == null ? "" : event.detail()));
+        }
+    }
+
+    private void log(LifecycleEvent event) {
+        Logger.Level level = switch (event.outcome().severity()) {
+            case NORMAL -> Logger.Level.INFO;
+            case FAILED -> Logger.Level.WARN;
+            case LOST -> Logger.Level.ERROR;
+        };
+        if (!LOG.isEnabled(level)) {
             return;
         }
-        long latencyMs = startedNanos == 0 ? 0 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos);
-        String[] values = { action, outcome, orDash(sessionId), orDash(workerId), orDash(requestId),
-                Long.toString(latencyMs) };
+        long latencyMs = event.startedNanos() == 0 ? 0
+                : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - event.startedNanos());
+        String[] values = { event.action().wireName(), event.outcome().wireName(), LogText.field(event.sessionId()),
+                LogText.field(event.instanceId()), LogText.field(event.contextId()), Long.toString(latencyMs) };
         for (int i = 0; i < KEYS.length; i++) {
             MDC.put(KEYS[i], values[i]);
         }
         try {
-            LOG.logf(severity.level, "action=%s outcome=%s session_id=%s worker_id=%s request_id=%s latency_ms=%s%s",
+            LOG.logf(level, "action=%s outcome=%s session_id=%s worker_id=%s request_id=%s latency_ms=%s%s",
                     values[0], values[1], values[2], values[3], values[4], values[5],
-                    detail == null || detail.isEmpty() ? "" : " detail=\"" + detail + "\"");
+                    event.detail() == null || event.detail().isEmpty() ? ""
+                            : " detail=" + LogText.quoted(event.detail()));
         } finally {
             for (String key : KEYS) {
                 MDC.remove(key);
@@ -72,15 +79,17 @@ public class LifecycleJournal {
         }
     }
 
-    private Counter counter(String operation, String outcome) {
-        return counters.computeIfAbsent(operation + '\u0000' + outcome, key -> Counter.builder("kvsession.lifecycle.calls")
-                .description("Lifecycle calls and events by operation and outcome")
-                .tag("operation", operation)
-                .tag("outcome", outcome)
-                .register(registry));
-    }
-
-    private static String orDash(String value) {
-        return value == null ? "-" : value;
+    private Counter counter(Action action, Outcome outcome) {
+        int index = action.ordinal() * OUTCOMES + outcome.ordinal();
+        Counter counter = counters.get(index);
+        if (counter == null) {
+            counter = Counter.builder("kvsession.lifecycle.calls")
+                    .description("Lifecycle calls and events by operation and outcome")
+                    .tag("operation", action.wireName())
+                    .tag("outcome", outcome.wireName())
+                    .register(registry);
+            counters.set(index, counter);
+        }
+        return counter;
     }
 }

@@ -1,7 +1,6 @@
 package io.kvsession.sidecar.lifecycle;
 
 import java.time.Duration;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -10,6 +9,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.kvsession.sidecar.Timers;
+
 /**
  * The timers of the lifecycle: close backoff, deferred-close guards, the reaper. They run on one thread of their own
  * rather than on Vert.x timers, which belong to the request's verticle and are cancelled with the HTTP server at
@@ -17,7 +18,7 @@ import org.jboss.logging.Logger;
  * enough; cancelled tasks leave the queue at once.
  */
 @ApplicationScoped
-public class LifecycleTimers {
+public class LifecycleTimers implements Timers {
 
     private static final Logger LOG = Logger.getLogger(LifecycleTimers.class);
 
@@ -32,8 +33,15 @@ public class LifecycleTimers {
         executor.setRemoveOnCancelPolicy(true);
     }
 
-    public Future<?> after(Duration delay, Runnable task) {
-        return executor.schedule(guarded(task), delay.toNanos(), TimeUnit.NANOSECONDS);
+    @Override
+    public long nanoTime() {
+        return System.nanoTime();
+    }
+
+    @Override
+    public Cancellable after(Duration delay, Runnable task) {
+        var scheduled = executor.schedule(guarded(task), delay.toNanos(), TimeUnit.NANOSECONDS);
+        return () -> scheduled.cancel(false);
     }
 
     public void every(Duration period, Runnable task) {

@@ -1,6 +1,7 @@
 package io.kvsession.sidecar.lifecycle;
 
 import java.util.List;
+import java.util.Locale;
 
 import io.kvsession.sidecar.affinity.Binding;
 
@@ -17,7 +18,11 @@ public final class Results {
         /** Closing once the named request finishes. */
         DEFERRED,
         /** There is no KV session to close. */
-        NONE
+        NONE;
+
+        public String wireName() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
     public record Closed(String sessionId, String instanceId, EngineClose engineClose) {

@@ -13,6 +13,10 @@ public enum SessionAction {
     /** Unbind now and close the KV session once the request finishes. */
     CLOSE;
 
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
     /** Parses {@code open|bind|close}; null or empty means no action. */
     public static SessionAction parse(String value) {
         if (value == null || value.isEmpty()) {

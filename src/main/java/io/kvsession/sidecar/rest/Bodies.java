@@ -2,11 +2,12 @@ package io.kvsession.sidecar.rest;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import io.kvsession.sidecar.affinity.Binding;
+import io.kvsession.sidecar.control.WorkerView;
+import io.kvsession.sidecar.lifecycle.SessionDirectory.WorkerSessions;
 
 /** JSON bodies of the /v1 API; fields are snake_case on the wire (quarkus.jackson.property-naming-strategy). */
 public final class Bodies {
@@ -57,7 +58,7 @@ public final class Bodies {
             @Schema(description = "RFC 3339 UTC; pushed back by every touch") Instant expiresAt) {
 
         static Session of(Binding binding) {
-            return new Session(binding.sessionId(), binding.instanceId(), lower(binding.kind()),
+            return new Session(binding.sessionId(), binding.instanceId(), binding.kind().wireName(),
                     binding.kind().engineBacked(), binding.timeout().toSeconds(), binding.expiresAt());
         }
     }
@@ -81,13 +82,16 @@ public final class Bodies {
             @Schema(nullable = true, description = "Last observed health; null before the first probe") Boolean healthy,
             @Schema(enumeration = { "closed", "open", "half_open" }) String circuit,
             int sessions) {
+
+        static Worker of(WorkerSessions worker) {
+            WorkerView view = worker.worker();
+            return new Worker(view.instance().id(), view.instance().url().toString(),
+                    view.instance().protocol().wireName(), view.healthy().orElse(null), view.circuit().wireName(),
+                    worker.sessions());
+        }
     }
 
     public record Workers(@Schema(enumeration = { "available", "unavailable", "probing" }) String sessionControl,
             List<Worker> workers) {
-    }
-
-    static String lower(Enum<?> value) {
-        return value.name().toLowerCase(Locale.ROOT);
     }
 }

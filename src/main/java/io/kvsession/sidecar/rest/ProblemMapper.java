@@ -1,6 +1,5 @@
 package io.kvsession.sidecar.rest;
 
-import java.util.Locale;
 import java.util.stream.Collectors;
 
 import jakarta.ws.rs.WebApplicationException;
@@ -26,8 +25,8 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public RestResponse<Problem> sidecar(SidecarException failure, UriInfo uri) {
         Failure reason = failure.failure();
-        RestResponse.ResponseBuilder<Problem> response = problem(reason.status(), slug(reason), reason.title(),
-                failure.getMessage(), uri);
+        RestResponse.ResponseBuilder<Problem> response = problem(HttpFailures.status(reason),
+                HttpFailures.slug(reason), HttpFailures.title(reason), failure.getMessage(), uri);
         if (reason == Failure.TABLE_FULL || reason == Failure.WORKER_UNAVAILABLE) {
             response.header("Retry-After", "1");
         } else if (reason == Failure.UNAUTHENTICATED) {
@@ -50,7 +49,8 @@ public class ProblemMapper {
         } else {
             detail = "the body is not valid JSON: " + failure.getOriginalMessage();
         }
-        return problem(400, "invalid-argument", Failure.INVALID_ARGUMENT.title(), detail, uri).build();
+        return problem(400, HttpFailures.slug(Failure.INVALID_ARGUMENT), HttpFailures.title(Failure.INVALID_ARGUMENT),
+                detail, uri).build();
     }
 
     @ServerExceptionMapper
@@ -67,16 +67,13 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public RestResponse<Problem> unexpected(RuntimeException failure, UriInfo uri) {
         LOG.errorf(failure, "unexpected failure of %s", uri.getPath());
-        return problem(500, "internal", "Internal error", "the sidecar failed unexpectedly: " + failure, uri).build();
+        return problem(500, "internal", "Internal error", "the sidecar failed unexpectedly; its log has the cause",
+                uri).build();
     }
 
     private static RestResponse.ResponseBuilder<Problem> problem(int status, String slug, String title, String detail,
             UriInfo uri) {
         Problem body = new Problem("urn:kvsession:problem:" + slug, title, status, detail, uri.getPath());
         return RestResponse.ResponseBuilder.<Problem> create(status).entity(body).type(Problem.MEDIA_TYPE);
-    }
-
-    private static String slug(Failure failure) {
-        return failure.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

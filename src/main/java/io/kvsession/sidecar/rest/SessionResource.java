@@ -8,14 +8,17 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.extensions.Extension;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import io.kvsession.sidecar.lifecycle.Commands;
+import io.kvsession.sidecar.lifecycle.SessionBinder;
+import io.kvsession.sidecar.lifecycle.SessionCloser;
 import io.kvsession.sidecar.lifecycle.SessionDirectory;
-import io.kvsession.sidecar.lifecycle.SessionLifecycle;
+import io.kvsession.sidecar.lifecycle.SessionOpener;
 import io.kvsession.sidecar.rest.Bodies.BindRequest;
 import io.kvsession.sidecar.rest.Bodies.CloseRequest;
 import io.kvsession.sidecar.rest.Bodies.OpenRequest;
@@ -25,17 +28,20 @@ import io.smallrye.mutiny.Uni;
 
 /** Sessions over REST: maps JSON to lifecycle commands and back, nothing else. */
 @Path("/v1/sessions")
-@APIResponse(responseCode = "400", ref = ApiDefinition.BAD_REQUEST)
-@APIResponse(responseCode = "401", ref = ApiDefinition.UNAUTHORIZED)
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public class SessionResource {
 
-    private final SessionLifecycle lifecycle;
+    private final SessionOpener opener;
+    private final SessionBinder binder;
+    private final SessionCloser closer;
     private final SessionDirectory directory;
 
-    public SessionResource(SessionLifecycle lifecycle, SessionDirectory directory) {
-        this.lifecycle = lifecycle;
+    public SessionResource(SessionOpener opener, SessionBinder binder, SessionCloser closer,
+            SessionDirectory directory) {
+        this.opener = opener;
+        this.binder = binder;
+        this.closer = closer;
         this.directory = directory;
     }
 
@@ -45,40 +51,38 @@ public class SessionResource {
             description = "Answers once the worker holds the session; the worker is sent timeout_secs + 30. "
                     + "Re-opening on the same instance renews the TTL without an RPC. Without any worker offering "
                     + "session control the binding is affinity-only (kind router_only).")
+    @Extension(name = ProblemResponses.FAILURES, value = "INVALID_ARGUMENT,NOT_FOUND,CONFLICT,TABLE_FULL,"
+            + "WORKER_REJECTED,WORKER_UNAVAILABLE,SHUTTING_DOWN,WORKER_TIMEOUT")
     @APIResponse(responseCode = "200", description = "The session is bound")
-    @APIResponse(responseCode = "404", ref = ApiDefinition.NOT_FOUND)
-    @APIResponse(responseCode = "409", ref = ApiDefinition.CONFLICT)
-    @APIResponse(responseCode = "429", ref = ApiDefinition.TABLE_FULL)
-    @APIResponse(responseCode = "502", ref = ApiDefinition.WORKER_REJECTED)
-    @APIResponse(responseCode = "503", ref = ApiDefinition.UNAVAILABLE)
-    @APIResponse(responseCode = "504", ref = ApiDefinition.WORKER_TIMEOUT)
     public Uni<Session> open(@RestPath("session_id") String sessionId, OpenRequest body) {
-        OpenRequest request = QueryParams.required(body, "instance_id");
-        return lifecycle.open(new Commands.Open(sessionId, request.instanceId(), request.timeoutSecs(),
-                request.contextId(), request.capacityOfStrLen())).map(Session::of);
+        return Uni.createFrom().deferred(() -> {
+            OpenRequest request = QueryParams.required(body, "instance_id");
+            return opener.open(new Commands.Open(sessionId, request.instanceId(), request.timeoutSecs(),
+                    request.contextId(), request.capacityOfStrLen()));
+        }).map(Session::of);
     }
 
     @POST
     @Path("{session_id}/bind")
     @Operation(summary = "Bind the session to an instance, affinity only",
             description = "Replaces a previous binding; an engine session on another instance is closed.")
+    @Extension(name = ProblemResponses.FAILURES, value = "INVALID_ARGUMENT,NOT_FOUND,TABLE_FULL,SHUTTING_DOWN")
     @APIResponse(responseCode = "200", description = "The session is bound")
-    @APIResponse(responseCode = "404", ref = ApiDefinition.NOT_FOUND)
-    @APIResponse(responseCode = "429", ref = ApiDefinition.TABLE_FULL)
-    @APIResponse(responseCode = "503", ref = ApiDefinition.UNAVAILABLE)
     public Uni<Session> bind(@RestPath("session_id") String sessionId, BindRequest body) {
-        BindRequest request = QueryParams.required(body, "instance_id");
-        return lifecycle.bind(new Commands.Bind(sessionId, request.instanceId(), request.timeoutSecs()))
-                .map(Session::of);
+        return Uni.createFrom().deferred(() -> {
+            BindRequest request = QueryParams.required(body, "instance_id");
+            return binder.bind(new Commands.Bind(sessionId, request.instanceId(), request.timeoutSecs()));
+        }).map(Session::of);
     }
 
     @GET
     @Path("{session_id}")
     @Operation(summary = "The session's binding", description = "touch=true renews the TTL.")
+    @Extension(name = ProblemResponses.FAILURES, value = "INVALID_ARGUMENT,NOT_FOUND")
     @APIResponse(responseCode = "200", description = "The session is bound")
-    @APIResponse(responseCode = "404", ref = ApiDefinition.NOT_FOUND)
     public Uni<Session> get(@RestPath("session_id") String sessionId, @RestQuery String touch) {
-        return directory.get(sessionId, QueryParams.flag("touch", touch)).map(Session::of);
+        return Uni.createFrom().deferred(() -> directory.get(sessionId, QueryParams.flag("touch", touch)))
+                .map(Session::of);
     }
 
     @POST
@@ -86,23 +90,24 @@ public class SessionResource {
     @Operation(summary = "Unbind the session and close its KV session",
             description = "The worker close runs in the background, retried until it lands, or after the request "
                     + "named by after_context_id finishes. The body is optional.")
+    @Extension(name = ProblemResponses.FAILURES, value = "INVALID_ARGUMENT,NOT_FOUND,SHUTTING_DOWN")
     @APIResponse(responseCode = "202", description = "Unbound; engine_close says what happens on the worker")
-    @APIResponse(responseCode = "404", ref = ApiDefinition.NOT_FOUND)
-    @APIResponse(responseCode = "503", ref = ApiDefinition.UNAVAILABLE)
     public Uni<RestResponse<Bodies.Close>> close(@RestPath("session_id") String sessionId, CloseRequest body) {
         CloseRequest request = body == null ? new CloseRequest(null, null, null) : body;
-        return lifecycle.close(new Commands.Close(sessionId, request.instanceId(), request.contextId(),
+        return closer.close(new Commands.Close(sessionId, request.instanceId(), request.contextId(),
                 request.afterContextId()))
                 .map(closed -> RestResponse.accepted(new Bodies.Close(closed.sessionId(), closed.instanceId(),
-                        Bodies.lower(closed.engineClose()))));
+                        closed.engineClose().wireName())));
     }
 
     @GET
     @Operation(summary = "Bound sessions ordered by id, a page at a time")
+    @Extension(name = ProblemResponses.FAILURES, value = "INVALID_ARGUMENT")
     @APIResponse(responseCode = "200", description = "One page; next_page_token continues it")
     public Uni<SessionList> list(@RestQuery("instance_id") String instanceId, @RestQuery String limit,
             @RestQuery("page_token") String pageToken) {
-        return directory.list(instanceId, QueryParams.integer("limit", limit), pageToken)
+        return Uni.createFrom().deferred(() -> directory.list(instanceId, QueryParams.integer("limit", limit),
+                pageToken))
                 .map(page -> new SessionList(page.sessions().stream().map(Session::of).toList(),
                         page.nextPageToken()));
     }

@@ -26,11 +26,8 @@ public class WorkerResource {
     @Operation(summary = "Session-control state and every worker",
             description = "Before the first lifecycle call this starts the probe and reports probing.")
     @APIResponse(responseCode = "200", description = "The workers")
-    @APIResponse(responseCode = "401", ref = ApiDefinition.UNAUTHORIZED)
     public Uni<Bodies.Workers> workers() {
         return directory.workers().map(workers -> new Bodies.Workers(workers.sessionControl().wireName(),
-                workers.workers().stream().map(view -> new Bodies.Worker(view.instance().id(),
-                        view.instance().url().toString(), view.instance().protocol().wireName(),
-                        view.healthy().orElse(null), Bodies.lower(view.circuit()), view.sessions())).toList()));
+                workers.workers().stream().map(Bodies.Worker::of).toList()));
     }
 }

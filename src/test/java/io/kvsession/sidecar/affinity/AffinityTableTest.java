@@ -82,7 +82,7 @@ class AffinityTableTest {
     @Test
     void rebindGetsANewRevisionAndReportsTheReplacedBinding() {
         Binding first = table.bind("s1", "w1", BindingKind.ENGINE_BACKED, TTL).binding();
-        AffinityTable.Bound second = table.bind("s1", "w2", BindingKind.ROUTER_ONLY, TTL);
+        Bound second = table.bind("s1", "w2", BindingKind.ROUTER_ONLY, TTL);
 
         assertEquals(Optional.of(first), second.replaced());
         assertTrue(second.binding().revision() > first.revision());
@@ -104,7 +104,7 @@ class AffinityTableTest {
         table.bind("s1", "w1", BindingKind.ENGINE_BACKED, TTL);
         clock.advance(TTL);
 
-        AffinityTable.Bound bound = table.bind("s1", "w1", BindingKind.ENGINE_BACKED, TTL);
+        Bound bound = table.bind("s1", "w1", BindingKind.ENGINE_BACKED, TTL);
 
         assertTrue(bound.replaced().isEmpty());
         assertEquals(1, expired.size());
@@ -193,12 +193,12 @@ class AffinityTableTest {
         table.bind("z", "w1", BindingKind.ROUTER_ONLY, Duration.ofSeconds(1));
         clock.advance(Duration.ofSeconds(1));
 
-        AffinityTable.Page first = table.page(null, 2, null);
+        BindingPage first = table.page(null, 2, null);
         assertEquals(List.of("a", "b"), ids(first));
         assertTrue(first.more());
-        AffinityTable.Page second = table.page("b", 2, null);
+        BindingPage second = table.page("b", 2, null);
         assertEquals(List.of("c", "d"), ids(second));
-        AffinityTable.Page last = table.page("d", 2, null);
+        BindingPage last = table.page("d", 2, null);
         assertEquals(List.of("e"), ids(last));
         assertFalse(last.more());
         assertEquals(List.of("a", "d"), ids(table.page(null, 10, "w2")));
@@ -214,7 +214,7 @@ class AffinityTableTest {
         assertEquals(Map.of("w1", 2), table.countByInstance());
     }
 
-    private static List<String> ids(AffinityTable.Page page) {
+    private static List<String> ids(BindingPage page) {
         return page.bindings().stream().map(Binding::sessionId).toList();
     }
 }

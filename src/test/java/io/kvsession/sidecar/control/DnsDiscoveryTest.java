@@ -7,6 +7,7 @@ import static io.kvsession.sidecar.support.Api.route;
 import static io.kvsession.sidecar.support.Api.workers;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -64,9 +65,12 @@ class DnsDiscoveryTest {
         open(session, gone).statusCode(200);
         double dropped = Metrics.value("kvsession_lifecycle_calls_total", "operation=\"unbind\"",
                 "outcome=\"instance_gone\"");
+        assertTrue(Metrics.scrape().contains("instance=\"" + gone + "\""), "the worker has its series");
 
         discovered.publish("127.0.0.3", "127.0.0.4");
         awaitWorkers("127.0.0.3", "127.0.0.4");
+        assertFalse(Metrics.scrape().contains(gone), () -> "no series of the removed worker is left behind: "
+                + Metrics.scrape().lines().filter(line -> line.contains(gone)).toList());
 
         get(session).statusCode(404);
         assertEquals(dropped + 1, Metrics.value("kvsession_lifecycle_calls_total", "operation=\"unbind\"",

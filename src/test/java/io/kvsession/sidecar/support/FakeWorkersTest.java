@@ -4,7 +4,8 @@ import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.BeforeEach;
 
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import io.kvsession.sidecar.control.Worker;
+import io.kvsession.sidecar.control.WorkerRegistry;
 
 /** A test against fake workers: each test starts with every worker up, answering normally, and every breaker closed. */
 public abstract class FakeWorkersTest {
@@ -13,11 +14,11 @@ public abstract class FakeWorkersTest {
     protected FakeWorkers workers;
 
     @Inject
-    CircuitBreakerMaintenance breakers;
+    WorkerRegistry registry;
 
     @BeforeEach
     void freshWorkersAndBreakers() {
         workers.resetAll();
-        breakers.resetAll();
+        registry.all().forEach(Worker::resetCircuit);
     }
 }

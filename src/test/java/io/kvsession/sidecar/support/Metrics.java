@@ -14,7 +14,7 @@ public final class Metrics {
      * {@code value("kvsession_lifecycle_calls_total", "operation=\"close\"", "outcome=\"gave_up\"")}; 0 when absent.
      */
     public static double value(String name, String... labels) {
-        String scrape = Management.get("/q/metrics").statusCode(200).extract().asString();
+        String scrape = scrape();
         Pattern sample = Pattern.compile("^" + Pattern.quote(name) + "(?:\\{([^}]*)\\})? (\\S+)$",
                 Pattern.MULTILINE);
         Matcher matcher = sample.matcher(scrape);
@@ -30,5 +30,10 @@ public final class Metrics {
             }
         }
         return total;
+    }
+
+    /** The whole Prometheus scrape. */
+    public static String scrape() {
+        return Management.get("/q/metrics").statusCode(200).extract().asString();
     }
 }

@@ -27,11 +27,19 @@ public final class Profiles {
     public static class NoWorkers implements QuarkusTestProfile {
     }
 
-    /** One worker, w1, that is down when the first lifecycle call probes and starts later. */
+    /**
+     * One worker, w1, that is down when the first lifecycle call probes and starts later; "unavailable" is cached for
+     * 2 s, long enough for a test to see it cached on a busy machine.
+     */
     public static class LateWorker implements QuarkusTestProfile {
         @Override
         public List<TestResourceEntry> testResources() {
             return List.of(new TestResourceEntry(FakeWorkersResource.class, Map.of("late", "true")));
+        }
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("kvsession.control.retry-after", "2s");
         }
     }
 

@@ -1,13 +1,15 @@
-package io.kvsession.sidecar.control;
+package io.kvsession.sidecar.config;
+
+import java.util.Locale;
 
 /** The session-control protocol a worker speaks (SPEC §6). */
 public enum Protocol {
     /** SGLang's own HTTP server: {@code /open_session}, {@code /close_session}. */
     SGLANG,
-    /** The Dynamo SGLang worker's {@code session_control} handler over HTTP. */
+    /** The Dynamo SGLang worker's {@code session_control} endpoint. */
     DYNAMO;
 
     public String wireName() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(Locale.ROOT);
     }
 }

@@ -1,0 +1,53 @@
+package io.kvsession.sidecar.affinity;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Where bindings live: this process ({@link MemoryAffinityStore}) or a store shared by replicas. Every operation
+ * returns a {@link Uni}, so a remote store fits the same seam. Each operation on one session is atomic; a binding
+ * that expired leaves the store through exactly one operation, which reports it to the store's
+ * {@link ExpiryListener} once.
+ */
+public interface AffinityStore {
+
+    /** The live binding, without renewing it. */
+    Uni<Optional<Binding>> peek(String sessionId);
+
+    /** Renews the binding's TTL from now; empty when unbound or expired. */
+    Uni<Optional<Binding>> touch(String sessionId);
+
+    /**
+     * Binds the session, replacing any binding with a new revision; fails with {@link TableFullException} when a new
+     * session does not fit.
+     */
+    Uni<Bound> bind(String sessionId, String instanceId, BindingKind kind, Duration ttl);
+
+    /** Removes the session's binding, whatever its revision, and returns it. */
+    Uni<Optional<Binding>> unbind(String sessionId);
+
+    /** Removes the binding only if it is still that revision (compare and delete); tells whether it did. */
+    Uni<Boolean> unbind(Binding binding);
+
+    /** Whether a new session fits, after sweeping what has expired. */
+    Uni<Boolean> hasRoom();
+
+    /** Removes every expired binding, reporting each; answers how many. */
+    Uni<Integer> reap();
+
+    /** Live bindings after {@code afterSessionId} (null: from the start), optionally of one instance. */
+    Uni<BindingPage> page(String afterSessionId, int limit, String instanceId);
+
+    /** Every binding of one instance, expired ones not swept yet included. */
+    Uni<List<Binding>> bindingsOf(String instanceId);
+
+    /** Live bindings per instance id. */
+    Uni<Map<String, Integer>> countByInstance();
+
+    /** Counts as last known, without waiting. */
+    StoreCounts counts();
+}

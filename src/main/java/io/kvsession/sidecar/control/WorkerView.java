@@ -1,0 +1,11 @@
+package io.kvsession.sidecar.control;
+
+import java.util.Optional;
+
+/**
+ * One worker as an operator sees it, at one moment.
+ *
+ * @param healthy last observed health; empty before the worker was probed or called
+ */
+public record WorkerView(Instance instance, Optional<Boolean> healthy, Circuit circuit) {
+}

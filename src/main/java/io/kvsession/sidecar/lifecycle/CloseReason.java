@@ -1,0 +1,25 @@
+package io.kvsession.sidecar.lifecycle;
+
+import java.util.Locale;
+
+/** Why a worker session is being closed, for the log. */
+public enum CloseReason {
+    /** A client closed the session. */
+    CLOSE,
+    /** The request the close waited for finished. */
+    FINISH,
+    /** The binding's TTL lapsed. */
+    EXPIRY,
+    /** The session was bound to another worker. */
+    REBIND,
+    /** The worker left discovery. */
+    INSTANCE_GONE,
+    /** An open failed while the worker may hold the session. */
+    ROLLBACK,
+    /** The request the close waited for never finished. */
+    GUARD_TIMEOUT;
+
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

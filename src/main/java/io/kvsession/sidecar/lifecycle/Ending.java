@@ -1,0 +1,41 @@
+package io.kvsession.sidecar.lifecycle;
+
+/**
+ * Why and how a binding ends.
+ *
+ * @param contextId the request that caused it, null when none
+ * @param afterContextId hold the worker close until that request finishes; null to close now
+ * @param startedNanos when the call that ends it began, 0 when no call did
+ */
+public record Ending(Reason reason, String contextId, String afterContextId, long startedNanos) {
+
+    public enum Reason {
+        /** A client closed the session. */
+        CLOSED,
+        /** The session was bound to another worker. */
+        REPLACED,
+        /** Its TTL lapsed. */
+        EXPIRED,
+        /** Its worker left discovery. */
+        INSTANCE_GONE
+    }
+
+    /** Context id of expiry closes (SPEC §2.6). */
+    public static final String REAPER_CONTEXT = "session-affinity-reaper";
+
+    public static Ending closed(String contextId, String afterContextId, long startedNanos) {
+        return new Ending(Reason.CLOSED, contextId, afterContextId, startedNanos);
+    }
+
+    public static Ending replaced(String contextId) {
+        return new Ending(Reason.REPLACED, contextId, null, 0);
+    }
+
+    public static Ending expired() {
+        return new Ending(Reason.EXPIRED, REAPER_CONTEXT, null, 0);
+    }
+
+    public static Ending instanceGone(String contextId) {
+        return new Ending(Reason.INSTANCE_GONE, contextId, null, 0);
+    }
+}

@@ -1,0 +1,130 @@
+package io.kvsession.sidecar.lifecycle;
+
+import java.time.Duration;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.kvsession.sidecar.affinity.AffinityStore;
+import io.kvsession.sidecar.affinity.Binding;
+import io.kvsession.sidecar.affinity.BindingKind;
+import io.kvsession.sidecar.control.SessionHost;
+import io.kvsession.sidecar.control.WorkerRegistry;
+import io.kvsession.sidecar.lifecycle.LifecycleEvent.Action;
+import io.kvsession.sidecar.lifecycle.LifecycleEvent.Outcome;
+import io.kvsession.sidecar.lifecycle.Results.EngineClose;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The one place where a binding ends — closed, replaced, expired or its worker gone: the event is recorded, and the
+ * worker's KV session, if the binding had one, is closed now, after a request, or not at all. Closes of sessions
+ * that are not bound here, and the finish of a request that holds closes, end here too.
+ */
+@ApplicationScoped
+public class SessionEndings {
+
+    private final AffinityStore store;
+    private final WorkerRegistry registry;
+    private final WorkerCloses closes;
+    private final LifecycleRecorder recorder;
+
+    public SessionEndings(AffinityStore store, WorkerRegistry registry, WorkerCloses closes,
+            LifecycleRecorder recorder) {
+        this.store = store;
+        this.registry = registry;
+        this.closes = closes;
+        this.recorder = recorder;
+    }
+
+    /** The binding has left the store; its worker session, if any, is closed on the worker the registry knows. */
+    public EngineClose ended(Binding binding, Ending ending) {
+        SessionHost host = binding.kind().engineBacked() ? registry.find(binding.instanceId()).orElse(null) : null;
+        return end(binding.sessionId(), binding.instanceId(), binding.kind(), binding.timeout(), host, ending);
+    }
+
+    /** The binding has left the store because its worker went; its session is closed on that worker still. */
+    public EngineClose ended(Binding binding, SessionHost gone) {
+        return end(binding.sessionId(), binding.instanceId(), binding.kind(), binding.timeout(),
+                binding.kind().engineBacked() ? gone : null, Ending.instanceGone(null));
+    }
+
+    /** Removes the binding if it is still that revision, then ends it; tells whether it was removed. */
+    public Uni<Boolean> unbindIf(Binding binding, Ending ending) {
+        return store.unbind(binding).invoke(removed -> {
+            if (removed) {
+                ended(binding, ending);
+            }
+        });
+    }
+
+    /**
+     * A close of a session that is not bound here (a restart lost it, or it expired): the named worker may still
+     * hold it, so it is closed there; with no worker named, nothing is.
+     */
+    public EngineClose endUnbound(String sessionId, SessionHost host, String instanceId, Duration ttl,
+            Ending ending) {
+        return end(sessionId, instanceId, null, ttl, host, ending);
+    }
+
+    /** The request finished (success, error or cancel alike): its deferred closes start now. */
+    public List<String> requestFinished(String contextId) {
+        List<String> closing = closes.finish(contextId);
+        recorder.record(new LifecycleEvent(Action.FINISH, Outcome.OK, null, null, null, contextId, 0,
+                closing.isEmpty() ? null : "closing " + closing.size() + " session(s)"));
+        return closing;
+    }
+
+    private EngineClose end(String sessionId, String instanceId, BindingKind kind, Duration ttl, SessionHost host,
+            Ending ending) {
+        EngineClose decision = EngineClose.NONE;
+        if (host != null && ending.afterContextId() != null) {
+            closes.closeAfter(ending.afterContextId(), sessionId, host, ttl);
+            decision = EngineClose.DEFERRED;
+        } else if (host != null) {
+            closes.closeNow(sessionId, host, ttl, ending.contextId(), closeReason(ending.reason()));
+            decision = EngineClose.SCHEDULED;
+        }
+        recorder.record(event(sessionId, instanceId, kind, ttl, ending, decision));
+        return decision;
+    }
+
+    private static LifecycleEvent event(String sessionId, String instanceId, BindingKind kind, Duration ttl,
+            Ending ending, EngineClose decision) {
+        Action action = ending.reason() == Ending.Reason.EXPIRED ? Action.EXPIRED : Action.UNBIND;
+        Outcome outcome;
+        String detail;
+        switch (ending.reason()) {
+            case EXPIRED -> {
+                outcome = kind != null && kind.engineBacked() ? Outcome.ENGINE_BACKED : Outcome.ROUTER_ONLY;
+                detail = "idle for " + ttl.toSeconds() + " s";
+            }
+            case REPLACED -> {
+                outcome = Outcome.REPLACED;
+                detail = "bound to another instance";
+            }
+            case INSTANCE_GONE -> {
+                outcome = Outcome.INSTANCE_GONE;
+                detail = "instance " + instanceId + " is gone";
+            }
+            default -> {
+                outcome = switch (decision) {
+                    case SCHEDULED -> Outcome.SCHEDULED;
+                    case DEFERRED -> Outcome.DEFERRED;
+                    case NONE -> Outcome.NONE;
+                };
+                detail = ending.afterContextId() == null ? null : "after request " + ending.afterContextId();
+            }
+        }
+        return new LifecycleEvent(action, outcome, sessionId, instanceId, kind, ending.contextId(),
+                ending.startedNanos(), detail);
+    }
+
+    private static CloseReason closeReason(Ending.Reason reason) {
+        return switch (reason) {
+            case CLOSED -> CloseReason.CLOSE;
+            case REPLACED -> CloseReason.REBIND;
+            case EXPIRED -> CloseReason.EXPIRY;
+            case INSTANCE_GONE -> CloseReason.INSTANCE_GONE;
+        };
+    }
+}

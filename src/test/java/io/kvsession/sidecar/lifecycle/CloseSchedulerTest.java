@@ -1,0 +1,121 @@
+package io.kvsession.sidecar.lifecycle;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+
+import io.kvsession.sidecar.control.WorkerProtocol.CloseOutcome;
+import io.kvsession.sidecar.lifecycle.LifecycleEvent.Action;
+import io.kvsession.sidecar.lifecycle.LifecycleEvent.Outcome;
+
+/** Retries, give-ups, rollbacks and supersedes of background closes, on a clock that moves only when told. */
+class CloseSchedulerTest {
+
+    private static final Duration TTL = Duration.ofSeconds(2);
+
+    private final ManualTimers timers = new ManualTimers();
+    private final List<LifecycleEvent> events = new CopyOnWriteArrayList<>();
+    private final ClosePolicy policy = new ClosePolicy(Duration.ofMillis(100), Duration.ofMillis(400),
+            Duration.ofSeconds(1), Duration.ofSeconds(1), 3, 3, Duration.ofSeconds(2));
+    private final CloseScheduler closes = new CloseScheduler(timers, events::add, policy);
+    private final ScriptedHost worker = new ScriptedHost("w1", timers);
+
+    @Test
+    void aCloseThatLandsIsRecordedOnce() {
+        assertTrue(closes.schedule("s1", worker, TTL, "ctx", CloseReason.CLOSE));
+
+        assertEquals(1, worker.received("s1").size());
+        assertEquals(0, closes.pendingCount());
+        assertEquals(List.of(Outcome.OK), outcomes(Action.CLOSE));
+    }
+
+    @Test
+    void failedClosesAreRetriedWithDoublingBackoffUpToTheCap() {
+        worker.failNext(4);
+
+        closes.schedule("s1", worker, TTL, null, CloseReason.CLOSE);
+        timers.advance(Duration.ofSeconds(2));
+
+        List<Long> sentAtMillis = worker.received("s1").stream()
+                .map(close -> TimeUnit.NANOSECONDS.toMillis(close.atNanos() - worker.received("s1").get(0).atNanos()))
+                .toList();
+        assertEquals(List.of(0L, 100L, 300L, 700L, 1100L), sentAtMillis, "pauses of 100, 200, 400, 400 ms");
+        assertEquals(List.of(Outcome.RETRIED, Outcome.RETRIED, Outcome.RETRIED, Outcome.RETRIED, Outcome.OK),
+                outcomes(Action.CLOSE));
+        assertEquals(0, closes.pendingCount());
+    }
+
+    @Test
+    void aCloseThatNeverLandsGivesUpAfterTtlPlusBufferAndIsRecordedAsLost() {
+        worker.failNext(1_000);
+
+        closes.schedule("s1", worker, TTL, null, CloseReason.EXPIRY);
+        timers.advance(Duration.ofSeconds(10));
+
+        assertEquals(1, outcomes(Action.CLOSE).stream().filter(Outcome.GAVE_UP::equals).count());
+        long lastAttempt = worker.received("s1").get(worker.received("s1").size() - 1).atNanos()
+                - worker.received("s1").get(0).atNanos();
+        assertTrue(lastAttempt <= Duration.ofSeconds(3).toNanos(), "no attempt after TTL 2 s + buffer 1 s");
+        assertEquals(0, closes.pendingCount());
+        assertEquals(0, timers.waiting(), "nothing left to run");
+    }
+
+    @Test
+    void aRollbackIsSentAgainOnceTheConfirmDelayHasPassed() {
+        closes.rollback("s1", worker, TTL, "ctx");
+        assertEquals(1, worker.received("s1").size());
+        assertEquals(1, closes.pendingCount(), "kept until confirmed, in case a late open lands");
+
+        timers.advance(Duration.ofMillis(999));
+        assertEquals(1, worker.received("s1").size());
+        timers.advance(Duration.ofMillis(1));
+
+        assertEquals(2, worker.received("s1").size());
+        assertEquals(0, closes.pendingCount());
+    }
+
+    @Test
+    void supersedeCancelsAPendingCloseAfterTheAttemptOnTheWireSettles() {
+        CompletableFuture<CloseOutcome> onTheWire = worker.holdNext();
+        closes.schedule("s1", worker, TTL, null, CloseReason.CLOSE);
+
+        CompletableFuture<Boolean> superseded = closes.supersede(new SessionOnWorker("s1", "w1"))
+                .subscribeAsCompletionStage();
+        assertFalse(superseded.isDone(), "the open must not overtake the close on the wire");
+
+        onTheWire.completeExceptionally(new IllegalStateException("connection reset"));
+        assertTrue(superseded.join(), "a close was pending");
+        timers.advance(Duration.ofSeconds(5));
+        assertEquals(1, worker.received("s1").size(), "no retry after the supersede");
+        assertEquals(List.of(Outcome.SUPERSEDED), outcomes(Action.CLOSE));
+    }
+
+    @Test
+    void supersedeOfNothingPendingAnswersFalseAtOnce() {
+        assertFalse(closes.supersede(new SessionOnWorker("s1", "w1")).await().indefinitely());
+    }
+
+    @Test
+    void aFullBacklogRefusesTheCloseAndRecordsItAsLost() {
+        for (int i = 0; i < 3; i++) {
+            worker.holdNext();
+            assertTrue(closes.schedule("held-" + i, worker, TTL, null, CloseReason.CLOSE));
+        }
+
+        assertFalse(closes.schedule("one-too-many", worker, TTL, null, CloseReason.CLOSE));
+        assertTrue(worker.received("one-too-many").isEmpty());
+        assertEquals(List.of(Outcome.GAVE_UP), outcomes(Action.CLOSE));
+    }
+
+    private List<Outcome> outcomes(Action action) {
+        return events.stream().filter(event -> event.action() == action).map(LifecycleEvent::outcome).toList();
+    }
+}
