@@ -23,6 +23,10 @@ import io.vertx.core.json.JsonObject;
  * An inference worker speaking SGLang's or Dynamo's session-control protocol over real HTTP on loopback. It keeps
  * the sessions it holds, records every RPC it receives, and can be told to delay, reject, answer malformed, fail
  * closes, report unhealthy, or go down (refuse connections) and come back on the same port.
+ *
+ * <p>An SGLang worker behaves as upstream SGLang's HTTP server does (see {@link SglangBehaviour}, reached with
+ * {@link #sglang()}): health answers after about a second, server info tells its session flags, duplicate and
+ * refused opens answer upstream's exact errors, closes answer 200 with no body, idle sessions are reaped.
  */
 public final class FakeWorker {
 
@@ -74,12 +78,14 @@ public final class FakeWorker {
     private final AtomicInteger healthChecks = new AtomicInteger();
     private final AtomicInteger closeFailures = new AtomicInteger();
     private final ExecutorService executor = Executors.newCachedThreadPool();
+    private final SglangBehaviour sglang;
     private volatile Duration delay = Duration.ZERO;
     private volatile Duration openDelay = Duration.ZERO;
     private volatile OpenMode openMode = OpenMode.NORMAL;
     private volatile boolean healthy = true;
     private volatile HttpServer server;
     private volatile int port;
+    private boolean started;
 
     public FakeWorker(String id, Protocol protocol) {
         this(id, protocol, InetAddress.getLoopbackAddress());
@@ -89,12 +95,17 @@ public final class FakeWorker {
         this.id = id;
         this.protocol = protocol;
         this.address = address;
+        this.sglang = protocol == Protocol.SGLANG ? new SglangBehaviour(this) : null;
     }
 
-    /** Starts listening, on the port it had before if it ran already. */
+    /** Starts listening, on the port it had before if it ran already; a start after a stop is a new boot (new
+     * {@code random_seed} in server info) that keeps its sessions unless {@link #restart()} is used. */
     public synchronized FakeWorker start() {
         if (server != null) {
             return this;
+        }
+        if (started && sglang != null) {
+            sglang.booted();
         }
         try {
             HttpServer http = HttpServer.create(new InetSocketAddress(address, port), 64);
@@ -103,6 +114,7 @@ public final class FakeWorker {
             http.start();
             port = http.getAddress().getPort();
             server = http;
+            started = true;
             return this;
         } catch (IOException e) {
             throw new IllegalStateException("fake worker " + id + " cannot listen on port " + port, e);
@@ -110,12 +122,31 @@ public final class FakeWorker {
     }
 
     /** Stops listening: connections are refused until {@link #start()}. Sessions survive, as on a worker restart
-     * that keeps its cache would; use {@link #reset()} to forget them. */
+     * that keeps its cache would (SGLang ones still idle out); use {@link #reset()} or {@link #restart()} to forget
+     * them. */
     public synchronized void stop() {
         if (server != null) {
             server.stop(0);
             server = null;
         }
+    }
+
+    /**
+     * A real process restart on the same port: down, then up with every session, in-flight open, radix generation
+     * and tombstone forgotten and new boot values; health answers 503 ({@code Starting}) for {@code warmUp}.
+     */
+    public synchronized FakeWorker restart(Duration warmUp) {
+        stop();
+        sessions.clear();
+        if (sglang != null) {
+            sglang.state().forget();
+            sglang.startingFor(warmUp);
+        }
+        return start();
+    }
+
+    public FakeWorker restart() {
+        return restart(Duration.ZERO);
     }
 
     /** Listens on this port when started (several workers on distinct loopback addresses share one port). */
@@ -134,10 +165,16 @@ public final class FakeWorker {
     public void shutdown() {
         stop();
         executor.shutdownNow();
+        if (sglang != null) {
+            sglang.shutdown();
+        }
     }
 
-    /** Forgets sessions and RPCs and answers normally again. */
+    /** Forgets sessions and RPCs and answers normally again (SGLang switches back to their defaults). */
     public void reset() {
+        if (sglang != null) {
+            sglang.reset();
+        }
         received.clear();
         sessions.clear();
         healthChecks.set(0);
@@ -193,12 +230,51 @@ public final class FakeWorker {
 
     /** Sessions the worker holds open now. */
     public Set<String> sessions() {
-        return Set.copyOf(sessions);
+        return sglang != null ? sglang.state().ids() : Set.copyOf(sessions);
     }
 
     /** Opens the worker holds without a sidecar having asked, as after a sidecar restart. */
     public void hold(String sessionId) {
-        sessions.add(sessionId);
+        if (sglang != null) {
+            sglang.state().hold(sessionId);
+        } else {
+            sessions.add(sessionId);
+        }
+    }
+
+    /** The SGLang behaviour and its switches; SGLang workers only. */
+    public SglangBehaviour sglang() {
+        if (sglang == null) {
+            throw new IllegalStateException(id + " is a " + protocolName() + " worker");
+        }
+        return sglang;
+    }
+
+    /** How long a healthy SGLang {@code /health} takes; default 1 s, {@link Duration#ZERO} for instant health. */
+    public FakeWorker healthDelay(Duration value) {
+        sglang().healthDelay(value);
+        return this;
+    }
+
+    /** SGLang health answers 503 while starting. */
+    public FakeWorker starting(boolean value) {
+        sglang().starting(value);
+        return this;
+    }
+
+    public FakeWorker startingFor(Duration value) {
+        sglang().startingFor(value);
+        return this;
+    }
+
+    public FakeWorker sessionMode(SglangBehaviour.SessionMode mode) {
+        sglang().mode(mode);
+        return this;
+    }
+
+    /** Reads of {@code /server_info} and {@code /get_server_info} (not in {@link #rpcs()}). */
+    public int serverInfoReads() {
+        return sglang().serverInfoReads();
     }
 
     public List<Rpc> rpcs() {
@@ -222,6 +298,10 @@ public final class FakeWorker {
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
+            if (sglang != null) {
+                sglang.handle(exchange, exchange.getRequestMethod(), path);
+                return;
+            }
             if ("GET".equals(exchange.getRequestMethod()) && "/health".equals(path)) {
                 healthChecks.incrementAndGet();
                 respond(exchange, healthy ? 200 : 503, "");
@@ -232,39 +312,7 @@ public final class FakeWorker {
             Rpc rpc = new Rpc(exchange.getRequestMethod(), path, body);
             received.add(rpc);
             pause(rpc.isOpen() && openDelay.compareTo(delay) > 0 ? openDelay : delay);
-            if (protocol == Protocol.SGLANG) {
-                sglang(exchange, rpc);
-            } else {
-                dynamo(exchange, rpc);
-            }
-        }
-    }
-
-    private void sglang(HttpExchange exchange, Rpc rpc) throws IOException {
-        switch (rpc.path()) {
-            case "/open_session" -> {
-                switch (openMode) {
-                    case REJECT -> respond(exchange, 400, sglangError(REJECTION));
-                    case SERVER_ERROR -> respond(exchange, 500, "Internal Server Error");
-                    default -> {
-                        if (!sessions.add(rpc.sessionId())) {
-                            respond(exchange, 400, sglangError("Failed to open the session. Check if a session "
-                                    + "with the same id is still open."));
-                        } else {
-                            respond(exchange, 200, "\"" + rpc.sessionId() + "\"");
-                        }
-                    }
-                }
-            }
-            case "/close_session" -> {
-                if (closeFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                    respond(exchange, 500, "Internal Server Error");
-                } else {
-                    sessions.remove(rpc.sessionId());
-                    respond(exchange, 200, "");
-                }
-            }
-            default -> respond(exchange, 404, sglangError("not found: " + rpc.path()));
+            dynamo(exchange, rpc);
         }
     }
 
@@ -296,7 +344,40 @@ public final class FakeWorker {
         }
     }
 
-    private static void pause(Duration delay) {
+    void record(Rpc rpc) {
+        received.add(rpc);
+    }
+
+    void countHealthCheck() {
+        healthChecks.incrementAndGet();
+    }
+
+    boolean isHealthy() {
+        return healthy;
+    }
+
+    OpenMode openMode() {
+        return openMode;
+    }
+
+    /** How long an open takes: the longer of the open delay and the delay of every RPC. */
+    Duration openPause() {
+        return openDelay.compareTo(delay) > 0 ? openDelay : delay;
+    }
+
+    Duration rpcPause() {
+        return delay;
+    }
+
+    boolean takeCloseFailure() {
+        return closeFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+    }
+
+    String host() {
+        return address.getHostAddress();
+    }
+
+    static void pause(Duration delay) {
         long millis = delay.toMillis();
         if (millis > 0) {
             try {
@@ -305,10 +386,6 @@ public final class FakeWorker {
                 Thread.currentThread().interrupt();
             }
         }
-    }
-
-    private static String sglangError(String message) {
-        return new JsonObject().put("error", new JsonObject().put("message", message)).encode();
     }
 
     private static String dynamo(String status, String message) {
