@@ -82,9 +82,14 @@ public interface SidecarConfig {
         @WithDefault("5s")
         Duration waitForInstances();
 
-        /** How long "no session control" is cached before the workers are probed again. */
+        /** How long "no session control" is cached before the workers are probed again; also how often a
+         * worker's session capability is read again. */
         @WithDefault("30s")
         Duration retryAfter();
+
+        /** How long one health probe may take (SGLang's health generates a token: about a second). */
+        @WithDefault("25s")
+        Duration healthTimeout();
     }
 
     interface Session {

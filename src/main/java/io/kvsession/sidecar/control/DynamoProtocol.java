@@ -26,7 +26,7 @@ public class DynamoProtocol implements WorkerProtocol {
     }
 
     @Override
-    public Uni<OpenOutcome> open(Instance instance, OpenSpec spec, Duration deadline) {
+    public Uni<OpenOutcome> open(Instance instance, OpenSpec spec, Capability capability, Duration deadline) {
         JsonObject body = new JsonObject()
                 .put("action", "open_session")
                 .put("session_id", spec.sessionId())
@@ -59,6 +59,12 @@ public class DynamoProtocol implements WorkerProtocol {
     @Override
     public Uni<Boolean> healthy(Instance instance, Duration deadline) {
         return http.get(instance, "/health", deadline).map(WorkerHttp.Answer::ok);
+    }
+
+    /** The endpoint is served only by workers started with streaming sessions. */
+    @Override
+    public Uni<Capability> capability(Instance instance, Duration deadline) {
+        return Uni.createFrom().item(Capability.STREAMING);
     }
 
     private record Reply(boolean ok, String message) {

@@ -2,6 +2,8 @@ package io.kvsession.sidecar.control;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,17 +17,19 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The lazy session-control client (SPEC §2.1–2.2, §3.1). Nothing talks to workers until the first lifecycle call;
- * that call, and every caller arriving meanwhile, share one probe that waits up to
- * {@code kvsession.control.wait-for-instances} for a healthy instance. "Unavailable" is cached only for
- * {@code kvsession.control.retry-after}, so workers that start late are picked up.
+ * The lazy session-control client (SPEC §2.1–2.2, §3.1), answering for the workers as a whole and for each one.
+ * Nothing talks to workers until the first lifecycle call; that call, and every caller arriving meanwhile, share one
+ * probe round: each worker's health is polled (SGLang's answers after about a second, 503 while starting; one probe
+ * may take {@code kvsession.control.health-timeout}) and a healthy worker's server info says which sessions it
+ * offers. The first callers wait up to {@code kvsession.control.wait-for-instances}; a round still running then goes
+ * on in the background, and the next call sees what it found. "Unavailable" is cached only for
+ * {@code kvsession.control.retry-after}, and each worker's capability is read again as old.
  */
 @ApplicationScoped
 public class SessionControl {
 
     private static final Logger LOG = Logger.getLogger(SessionControl.class);
     private static final Duration POLL_INTERVAL = Duration.ofMillis(200);
-    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
 
     public enum State {
         AVAILABLE,
@@ -33,27 +37,28 @@ public class SessionControl {
         PROBING;
 
         public String wireName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
     private final WorkerRegistry registry;
     private final Timers timers;
     private final SidecarConfig.Control config;
-    private final Uni<State> state;
+    private final Uni<State> round;
     private volatile State last;
     private volatile long settledAtNanos;
+    private volatile boolean warnedUnavailable;
 
     public SessionControl(WorkerRegistry registry, Timers timers, SidecarConfig config) {
         this.registry = registry;
         this.timers = timers;
         this.config = config.control();
-        this.state = Uni.createFrom().deferred(this::probe).memoize().until(this::stale);
+        this.round = Uni.createFrom().deferred(this::probe).memoize().until(this::stale);
     }
 
     /** Whether workers offer session control; the first subscription starts the probe, later ones share it. */
     public Uni<State> state() {
-        return state;
+        return round.map(waited -> last);
     }
 
     /** The state as last seen, without starting a probe; empty before the first lifecycle call. */
@@ -61,69 +66,127 @@ public class SessionControl {
         return Optional.ofNullable(last);
     }
 
-    /** Instances that appear while "unavailable" is cached are probed on the next call, without waiting for it. */
+    /**
+     * Why an open on the instance binds affinity only, or empty when the instance takes KV sessions. 404 for an
+     * unknown instance where instances exist. A worker's capability is read before its first open, and again in the
+     * background once it is older than retry-after.
+     */
+    public Uni<Optional<String>> noSessions(State state, String instanceId) {
+        return Uni.createFrom().deferred(() -> {
+            if (state != State.AVAILABLE) {
+                registry.checkKnown(instanceId);
+                return Uni.createFrom().item(Optional.of("no worker offers session control; bound affinity-only"));
+            }
+            Worker worker = registry.require(instanceId);
+            Uni<Capability> capability;
+            if (worker.capabilityReadAtNanos() == 0) {
+                capability = readCapability(worker);
+            } else {
+                if (timers.nanoTime() - worker.capabilityReadAtNanos() >= config.retryAfter().toNanos()) {
+                    readCapability(worker).subscribe().with(read -> {
+                    });
+                }
+                capability = Uni.createFrom().item(worker.capability());
+            }
+            return capability.map(offered -> offered.offersSessions() ? Optional.<String> empty()
+                    : Optional.of("worker " + instanceId + " offers no KV sessions; bound affinity-only"));
+        });
+    }
+
+    /**
+     * Instances that appear are read for their capability once workers are in use; while "unavailable" is cached
+     * they are probed on the next call, without waiting for retry-after.
+     */
     void instancesChanged(@Observes InstancesChanged change) {
-        if (!change.added().isEmpty() && last == State.UNAVAILABLE) {
+        if (last == null || change.added().isEmpty()) {
+            return;
+        }
+        change.added().forEach(worker -> readCapability(worker).subscribe().with(read -> {
+        }));
+        if (last == State.UNAVAILABLE) {
             settledAtNanos = timers.nanoTime() - config.retryAfter().toNanos();
         }
     }
 
     /** Cached "unavailable" goes stale after retry-after; "available" and an ongoing probe never do. */
     private boolean stale() {
-        return last == State.UNAVAILABLE
-                && timers.nanoTime() - settledAtNanos >= config.retryAfter().toNanos();
+        return last == State.UNAVAILABLE && timers.nanoTime() - settledAtNanos >= config.retryAfter().toNanos();
     }
 
     private Uni<State> probe() {
-        State before = last;
         last = State.PROBING;
-        long deadline = timers.nanoTime() + config.waitForInstances().toNanos();
-        return firstHealthy(deadline).map(found -> settle(before, found));
-    }
-
-    /** Polls every instance's health until one answers 200 or the deadline passes. */
-    private Uni<Optional<Worker>> firstHealthy(long deadline) {
-        Collection<Worker> instances = registry.all();
-        if (instances.isEmpty()) {
-            return Uni.createFrom().item(Optional.empty());
-        }
-        Duration remaining = Duration.ofNanos(Math.max(deadline - timers.nanoTime(), 1_000_000));
-        Duration probeTimeout = remaining.compareTo(PROBE_TIMEOUT) < 0 ? remaining : PROBE_TIMEOUT;
-        return Multi.createFrom().iterable(instances)
-                .onItem().transformToUniAndMerge(worker -> worker.probe(probeTimeout)
-                        .map(healthy -> healthy ? worker : null))
-                .select().where(instance -> instance != null)
-                .toUni()
-                .flatMap(instance -> {
-                    if (instance != null) {
-                        return Uni.createFrom().item(Optional.of(instance));
+        long deadline = timers.nanoTime() + config.healthTimeout().toNanos();
+        Uni<Optional<Worker>> search = firstReady(registry.all(), deadline).memoize().indefinitely();
+        search.subscribe().with(this::settle, failure -> settle(Optional.empty()));
+        return search.ifNoItem().after(config.waitForInstances()).recoverWithItem(Optional.empty())
+                .map(found -> {
+                    if (last == State.PROBING) {
+                        unavailable("none was ready within kvsession.control.wait-for-instances ("
+                                + config.waitForInstances().toMillis() + " ms); the probe goes on in the background");
                     }
-                    long left = deadline - timers.nanoTime();
-                    if (left <= 0) {
-                        return Uni.createFrom().item(Optional.<Worker> empty());
-                    }
-                    Duration pause = Duration.ofNanos(Math.min(left, POLL_INTERVAL.toNanos()));
-                    return Uni.createFrom().voidItem().onItem().delayIt().by(pause)
-                            .flatMap(ignored -> firstHealthy(deadline));
+                    return last;
                 });
     }
 
-    private State settle(State before, Optional<Worker> healthy) {
-        State now = healthy.isPresent() ? State.AVAILABLE : State.UNAVAILABLE;
-        if (now == State.AVAILABLE) {
-            LOG.infof("action=session_control_probe outcome=available worker_id=%s instances=%d",
-                    healthy.get().id(), registry.all().size());
-        } else if (before != State.UNAVAILABLE) {
+    /** The first worker that answers healthy and offers sessions, polling each until {@code deadline}. */
+    private Uni<Optional<Worker>> firstReady(Collection<Worker> workers, long deadline) {
+        if (workers.isEmpty()) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        return Multi.createFrom().iterable(workers)
+                .onItem().transformToUniAndMerge(worker -> ready(worker, deadline).map(ok -> ok ? worker : null))
+                .select().where(Objects::nonNull)
+                .toUni()
+                .map(Optional::ofNullable);
+    }
+
+    private Uni<Boolean> ready(Worker worker, long deadline) {
+        Duration left = Duration.ofNanos(deadline - timers.nanoTime());
+        if (left.isNegative() || left.isZero()) {
+            return Uni.createFrom().item(false);
+        }
+        return worker.probe(left).flatMap(healthy -> {
+            if (healthy) {
+                return readCapability(worker).map(Capability::offersSessions);
+            }
+            if (deadline - timers.nanoTime() <= POLL_INTERVAL.toNanos()) {
+                return Uni.createFrom().item(false);
+            }
+            return Uni.createFrom().voidItem().onItem().delayIt().by(POLL_INTERVAL)
+                    .flatMap(ignored -> ready(worker, deadline));
+        });
+    }
+
+    private Uni<Capability> readCapability(Worker worker) {
+        return worker.readCapability(config.healthTimeout(), timers.nanoTime());
+    }
+
+    private void settle(Optional<Worker> ready) {
+        if (ready.isPresent()) {
+            LOG.infof("action=session_control_probe outcome=available worker_id=%s capability=%s instances=%d",
+                    ready.get().id(), ready.get().capability().wireName(), registry.all().size());
+            warnedUnavailable = false;
+            settledAtNanos = timers.nanoTime();
+            last = State.AVAILABLE;
+        } else if (last != State.AVAILABLE) {
+            // A round that found nothing never undoes what a later round found.
+            unavailable("none answered healthy within kvsession.control.health-timeout");
+        }
+    }
+
+    private void unavailable(String why) {
+        if (!warnedUnavailable) {
+            warnedUnavailable = true;
             LOG.warnf("action=session_control_probe outcome=unavailable instances=%d: no worker offers session "
-                    + "control, so opens are affinity-only (kind router_only) for now. Launch the backend with "
-                    + "--enable-streaming-session and check kvsession.workers / kvsession.discovery.dns.name; "
-                    + "workers are probed again %d s after this on the next lifecycle call.",
-                    registry.all().size(), config.retryAfter().toSeconds());
+                    + "control (%s), so opens are affinity-only (kind router_only) for now. Launch the backend with "
+                    + "--enable-streaming-session and check kvsession.workers / kvsession.discovery.*; workers are "
+                    + "probed again %d s after this on the next lifecycle call.", registry.all().size(), why,
+                    config.retryAfter().toSeconds());
         } else {
-            LOG.debugf("action=session_control_probe outcome=unavailable instances=%d", registry.all().size());
+            LOG.debugf("action=session_control_probe outcome=unavailable instances=%d (%s)", registry.all().size(),
+                    why);
         }
         settledAtNanos = timers.nanoTime();
-        last = now;
-        return now;
+        last = State.UNAVAILABLE;
     }
 }

@@ -1,6 +1,7 @@
 package io.kvsession.sidecar.control;
 
 import java.time.Duration;
+import java.util.Locale;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -9,14 +10,23 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
 /**
- * SGLang's own HTTP server: {@code POST /open_session} answers 200 with the session id as a JSON string, or 400
- * {@code {"error": {"message": ...}}}; {@code POST /close_session} answers 200 with an empty body.
+ * SGLang's own HTTP server (SPEC §6 {@code sglang}). {@code POST /open_session} answers 200 with the session id as a
+ * JSON string, or 400 {@code {"error": {"message": ...}}}; {@code POST /close_session} answers 200 with an empty body,
+ * for unknown ids too. {@code GET /server_info} (older servers: {@code /get_server_info}) says which sessions the
+ * server offers. {@code GET /health} runs a one-token generation: 200 after about a second, 503 while starting.
+ * <p>
+ * Streaming sessions pin a slot and are reaped by the server after {@code timeout} idle seconds. Radix-cache
+ * sessions hold references in the radix cache: they are opened without {@code streaming} (refused by a server without
+ * streaming sessions) and without {@code timeout} (the server would reap the session and drop its references while
+ * it is in use), so only the sidecar's close ends them.
  */
 @ApplicationScoped
 public class SglangProtocol implements WorkerProtocol {
 
-    /** What SGLang answers when a session with that id is already open. */
+    /** What SGLang answers when a session with that id is already open, or its open is in flight. */
     static final String DUPLICATE_OPEN = "check if a session with the same id is still open";
+    /** How a server started without {@code --enable-streaming-session} refuses a streaming open. */
+    static final String STREAMING_DISABLED = "streaming sessions are disabled";
 
     private final WorkerHttp http;
 
@@ -25,22 +35,26 @@ public class SglangProtocol implements WorkerProtocol {
     }
 
     @Override
-    public Uni<OpenOutcome> open(Instance instance, OpenSpec spec, Duration deadline) {
+    public Uni<OpenOutcome> open(Instance instance, OpenSpec spec, Capability capability, Duration deadline) {
         JsonObject body = new JsonObject()
                 .put("session_id", spec.sessionId())
-                .put("capacity_of_str_len", spec.capacityOfStrLen())
-                .put("timeout", spec.workerTimeoutSecs())
-                .put("streaming", true);
+                .put("capacity_of_str_len", spec.capacityOfStrLen());
+        if (capability != Capability.RADIX) {
+            body.put("timeout", spec.workerTimeoutSecs()).put("streaming", true);
+        }
         return http.post(instance, "/open_session", body, deadline).map(answer -> {
             if (answer.ok()) {
                 return OpenOutcome.OPENED;
             }
-            String message = errorMessage(answer);
-            if (message.toLowerCase(java.util.Locale.ROOT).contains(DUPLICATE_OPEN)) {
+            String message = errorMessage(answer).toLowerCase(Locale.ROOT);
+            if (answer.status() == 400 && message.contains(DUPLICATE_OPEN)) {
                 return OpenOutcome.ALREADY_OPEN;
             }
+            if (answer.status() == 400 && message.startsWith(STREAMING_DISABLED)) {
+                return OpenOutcome.SESSIONS_DISABLED;
+            }
             throw WorkerException.rejected("worker " + instance.id() + " refused to open session " + spec.sessionId()
-                    + " (HTTP " + answer.status() + "): " + message, answer.status());
+                    + " (HTTP " + answer.status() + "): " + errorMessage(answer), answer.status());
         });
     }
 
@@ -63,6 +77,40 @@ public class SglangProtocol implements WorkerProtocol {
     @Override
     public Uni<Boolean> healthy(Instance instance, Duration deadline) {
         return http.get(instance, "/health", deadline).map(WorkerHttp.Answer::ok);
+    }
+
+    /** {@code /server_info}, or on an older server {@code /get_server_info}; neither → unknown. */
+    @Override
+    public Uni<Capability> capability(Instance instance, Duration deadline) {
+        return http.get(instance, "/server_info", deadline)
+                .flatMap(answer -> answer.status() == 404 ? http.get(instance, "/get_server_info", deadline)
+                        : Uni.createFrom().item(answer))
+                .map(answer -> {
+                    if (answer.status() == 404) {
+                        return Capability.UNKNOWN;
+                    }
+                    if (!answer.ok()) {
+                        throw WorkerException.rejected("worker " + instance.id() + " answered its server info with "
+                                + "HTTP " + answer.status() + ": " + answer.excerpt(), answer.status());
+                    }
+                    return capabilityOf(answer);
+                });
+    }
+
+    private static Capability capabilityOf(WorkerHttp.Answer answer) {
+        JsonObject info;
+        try {
+            info = new JsonObject(answer.body().getDelegate());
+        } catch (DecodeException | ClassCastException notAnObject) {
+            return Capability.UNKNOWN;
+        }
+        if (Boolean.TRUE.equals(info.getValue("enable_streaming_session"))) {
+            return Capability.STREAMING;
+        }
+        if (Boolean.TRUE.equals(info.getValue("enable_session_radix_cache"))) {
+            return Capability.RADIX;
+        }
+        return info.containsKey("enable_streaming_session") ? Capability.NONE : Capability.UNKNOWN;
     }
 
     /** The {@code error.message} of an SGLang error body, or the body itself when it has another shape. */

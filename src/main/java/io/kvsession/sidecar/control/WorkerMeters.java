@@ -28,7 +28,8 @@ final class WorkerMeters {
     enum Rpc {
         OPEN,
         CLOSE,
-        HEALTH
+        HEALTH,
+        SERVER_INFO
     }
 
     private record TimerKey(Rpc rpc, String outcome) {

@@ -13,7 +13,9 @@ public interface WorkerProtocol {
 
     enum OpenOutcome {
         OPENED,
-        ALREADY_OPEN
+        ALREADY_OPEN,
+        /** The worker says it offers no sessions (SGLang without streaming sessions): not a fault. */
+        SESSIONS_DISABLED
     }
 
     enum CloseOutcome {
@@ -29,12 +31,16 @@ public interface WorkerProtocol {
     record OpenSpec(String sessionId, long workerTimeoutSecs, int capacityOfStrLen) {
     }
 
-    Uni<OpenOutcome> open(Instance instance, OpenSpec spec, Duration deadline);
+    /** Opens the session the way a worker with {@code capability} expects. */
+    Uni<OpenOutcome> open(Instance instance, OpenSpec spec, Capability capability, Duration deadline);
 
     Uni<CloseOutcome> close(Instance instance, String sessionId, Duration deadline);
 
-    /** Whether the worker answers healthy within the deadline. */
+    /** Whether the worker answers healthy within the deadline; false while it is starting. */
     Uni<Boolean> healthy(Instance instance, Duration deadline);
+
+    /** What sessions the worker offers; {@link Capability#UNKNOWN} when it does not say. */
+    Uni<Capability> capability(Instance instance, Duration deadline);
 
     /** Whether a worker's error message says it does not know the session, which for a close means done. */
     static boolean meansUnknownSession(String message) {

@@ -7,5 +7,5 @@ import java.util.Optional;
  *
  * @param healthy last observed health; empty before the worker was probed or called
  */
-public record WorkerView(Instance instance, Optional<Boolean> healthy, Circuit circuit) {
+public record WorkerView(Instance instance, Optional<Boolean> healthy, Circuit circuit, Capability capability) {
 }

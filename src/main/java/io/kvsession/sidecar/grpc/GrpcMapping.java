@@ -75,6 +75,7 @@ final class GrpcMapping {
                     .setUrl(view.instance().url().toString())
                     .setProtocol(view.instance().protocol().wireName())
                     .setCircuit(circuit(view.circuit()))
+                    .setCapability(view.capability().wireName())
                     .setSessions(sessions.sessions());
             view.healthy().ifPresent(worker::setHealthy);
             response.addWorkers(worker);

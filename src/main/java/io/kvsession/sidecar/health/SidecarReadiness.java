@@ -19,7 +19,8 @@ import io.kvsession.sidecar.lifecycle.WorkerCloses;
 /**
  * Ready while the sidecar takes lifecycle calls — which it does with or without workers (without, opens are
  * affinity-only) — so readiness is down only while shutting down. What an operator needs to judge the sidecar is in
- * the data: session-control state, table fill, pending closes, and each worker's breaker and last health.
+ * the data: session-control state, table fill, pending closes, and each worker's breaker, last health and session
+ * capability.
  */
 @Readiness
 @ApplicationScoped
@@ -56,6 +57,7 @@ public class SidecarReadiness implements HealthCheck {
             response.withData("worker." + view.instance().id() + ".circuit", view.circuit().wireName());
             response.withData("worker." + view.instance().id() + ".healthy",
                     view.healthy().map(String::valueOf).orElse("unknown"));
+            response.withData("worker." + view.instance().id() + ".capability", view.capability().wireName());
         }
         return response.build();
     }

@@ -43,12 +43,10 @@ public class EngineOpen {
         this.defaults = config.session();
     }
 
-    /** Binds affinity only: no worker offers session control (SPEC §2.2). */
-    public Uni<Binding> degraded(OpenOrder order, long started) {
-        registry.checkKnown(order.instanceId());
+    /** Binds affinity only (SPEC §2.2): no worker, or not this one, offers sessions — {@code why} says which. */
+    public Uni<Binding> degraded(OpenOrder order, long started, String why) {
         return writer.bind(order.sessionId(), order.instanceId(), BindingKind.ROUTER_ONLY, order.ttl(),
-                new Note(Action.OPEN, Outcome.DEGRADED, order.contextId(), started,
-                        "no worker offers session control; bound affinity-only"));
+                new Note(Action.OPEN, Outcome.DEGRADED, order.contextId(), started, why));
     }
 
     /** Opens on the worker, as the session's one flight; {@code fresh} when the session had no binding at all. */
@@ -73,11 +71,14 @@ public class EngineOpen {
                 .onFailure().invoke(failure -> recorder.record(new LifecycleEvent(Action.OPEN, Outcome.of(failure),
                         order.sessionId(), worker.id(), null, order.contextId(), opened.startedNanos(),
                         failure.getMessage())))
-                .flatMap(outcome -> writer.bind(order.sessionId(), worker.id(), BindingKind.ENGINE_BACKED,
-                        order.ttl(), outcome == OpenOutcome.ALREADY_OPEN
-                                ? new Note(Action.OPEN, Outcome.OK, order.contextId(), opened.startedNanos(),
-                                        "the worker already held the session")
-                                : opened))
+                .flatMap(outcome -> outcome == OpenOutcome.SESSIONS_DISABLED
+                        ? degraded(order, opened.startedNanos(), "worker " + worker.id() + " has streaming sessions "
+                                + "disabled; bound affinity-only")
+                        : writer.bind(order.sessionId(), worker.id(), BindingKind.ENGINE_BACKED, order.ttl(),
+                                outcome == OpenOutcome.ALREADY_OPEN
+                                        ? new Note(Action.OPEN, Outcome.OK, order.contextId(), opened.startedNanos(),
+                                                "the worker already held the session")
+                                        : opened))
                 .onFailure().invoke(failure -> rollBackIfHeld(failure, heldBefore, worker, order)));
     }
 

@@ -16,7 +16,8 @@ import io.smallrye.mutiny.Uni;
 /**
  * Open — what happens on open starts here. Open is synchronous and fail-fast: it answers only after the worker did
  * (SPEC §2.3). A session already bound to the same instance is renewed without an RPC; bound elsewhere is 409. An
- * open of a session already being opened joins that open. The rest is {@link EngineOpen}.
+ * open of a session already being opened joins that open. Where no worker, or not this one, offers sessions, the
+ * session is bound affinity-only. The rest is {@link EngineOpen}.
  */
 @ApplicationScoped
 public class SessionOpener {
@@ -42,24 +43,29 @@ public class SessionOpener {
         return Uni.createFrom().deferred(() -> {
             OpenOrder order = intake.open(command);
             long started = System.nanoTime();
-            return control.state().flatMap(state -> store.peek(order.sessionId()).flatMap(current -> decide(order,
-                    state == SessionControl.State.AVAILABLE, current, started)));
+            return control.state().flatMap(state -> store.peek(order.sessionId()).flatMap(current -> {
+                current.ifPresent(bound -> requireSameInstance(bound, order.instanceId()));
+                if (current.isPresent() && current.get().kind().engineBacked()) {
+                    return writer.renew(current.get(), Action.OPEN, order.contextId(), started);
+                }
+                return control.noSessions(state, order.instanceId())
+                        .flatMap(affinityOnly -> decide(order, current, affinityOnly, started));
+            }));
         });
     }
 
-    private Uni<Binding> decide(OpenOrder order, boolean engineSessions, Optional<Binding> current, long started) {
-        if (current.isPresent()) {
-            Binding bound = current.get();
-            requireSameInstance(bound, order.instanceId());
-            if (bound.kind().engineBacked() || !engineSessions) {
-                return writer.renew(bound, Action.OPEN, order.contextId(), started);
-            }
+    /** The session is unbound or bound affinity-only to this instance. */
+    private Uni<Binding> decide(OpenOrder order, Optional<Binding> current, Optional<String> affinityOnly,
+            long started) {
+        if (current.isPresent() && affinityOnly.isPresent()) {
+            return writer.renew(current.get(), Action.OPEN, order.contextId(), started);
         }
         Optional<Uni<Binding>> running = flights.join(order.sessionId(), order.instanceId());
         if (running.isPresent()) {
             return running.get();
         }
-        return engineSessions ? engine.open(order, current.isEmpty(), started) : engine.degraded(order, started);
+        return affinityOnly.isPresent() ? engine.degraded(order, started, affinityOnly.get())
+                : engine.open(order, current.isEmpty(), started);
     }
 
     private static void requireSameInstance(Binding bound, String instanceId) {

@@ -81,13 +81,16 @@ public final class Bodies {
     public record Worker(String instanceId, String url, @Schema(enumeration = { "sglang", "dynamo" }) String protocol,
             @Schema(nullable = true, description = "Last observed health; null before the first probe") Boolean healthy,
             @Schema(enumeration = { "closed", "open", "half_open" }) String circuit,
+            @Schema(enumeration = { "streaming", "radix", "none", "unknown" },
+                    description = "The KV sessions the worker offers, from its server info or its answers")
+            String capability,
             int sessions) {
 
         static Worker of(WorkerSessions worker) {
             WorkerView view = worker.worker();
             return new Worker(view.instance().id(), view.instance().url().toString(),
                     view.instance().protocol().wireName(), view.healthy().orElse(null), view.circuit().wireName(),
-                    worker.sessions());
+                    view.capability().wireName(), worker.sessions());
         }
     }
 

@@ -29,6 +29,8 @@ class FirstUseTest {
     void nothingBeforeTheFirstCallThenOneProbeForConcurrentFirstCallers() {
         assertEquals(0, workers.get("w1").healthChecks() + workers.get("w2").healthChecks()
                 + workers.get("w3").healthChecks(), "no worker was contacted at start");
+        assertEquals(0, workers.get("w1").serverInfoReads() + workers.get("w3").serverInfoReads(),
+                "no server info was read at start");
 
         ExecutorService clients = Executors.newFixedThreadPool(8);
         try {

@@ -1,5 +1,6 @@
 package io.kvsession.sidecar.support;
 
+import java.util.List;
 import java.util.Map;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -7,16 +8,20 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 /**
  * Starts the fake workers a test application talks to and configures them as static instances: {@code w1} speaks
  * SGLang, {@code w2} Dynamo, and {@code w3} (SGLang) is the one tests take down and bring back. Tests receive them
- * in a {@link FakeWorkers} field. With the init argument {@code late=true}, {@code w1} alone exists and starts down.
+ * in a {@link FakeWorkers} field. With the init argument {@code late=true}, {@code w1} alone exists and starts down;
+ * with {@code sglang=true}, five SGLang workers whose session modes the test sets: {@code slow}, {@code plain},
+ * {@code radix}, {@code legacy} and {@code flip}.
  */
 public class FakeWorkersResource implements QuarkusTestResourceLifecycleManager {
 
     private FakeWorkers workers;
     private boolean late;
+    private boolean sglang;
 
     @Override
     public void init(Map<String, String> initArgs) {
         late = Boolean.parseBoolean(initArgs.getOrDefault("late", "false"));
+        sglang = Boolean.parseBoolean(initArgs.getOrDefault("sglang", "false"));
     }
 
     @Override
@@ -24,6 +29,10 @@ public class FakeWorkersResource implements QuarkusTestResourceLifecycleManager 
         workers = new FakeWorkers();
         if (late) {
             workers.add(new FakeWorker("w1", FakeWorker.Protocol.SGLANG).reservePort());
+        } else if (sglang) {
+            for (String id : List.of("slow", "plain", "radix", "legacy", "flip")) {
+                workers.add(new FakeWorker(id, FakeWorker.Protocol.SGLANG).start());
+            }
         } else {
             workers.add(new FakeWorker("w1", FakeWorker.Protocol.SGLANG).start())
                     .add(new FakeWorker("w2", FakeWorker.Protocol.DYNAMO).start())

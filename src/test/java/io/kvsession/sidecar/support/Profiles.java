@@ -28,8 +28,9 @@ public final class Profiles {
     }
 
     /**
-     * One worker, w1, that is down when the first lifecycle call probes and starts later; "unavailable" is cached for
-     * 2 s, long enough for a test to see it cached on a busy machine.
+     * One worker, w1, that is down when the first lifecycle call probes and starts later. The probe round ends with
+     * the first call's wait (1 s), and "unavailable" is then cached for 2 s, long enough for a test to see it cached
+     * on a busy machine.
      */
     public static class LateWorker implements QuarkusTestProfile {
         @Override
@@ -39,7 +40,16 @@ public final class Profiles {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("kvsession.control.retry-after", "2s");
+            return Map.of("kvsession.control.retry-after", "2s", "kvsession.control.wait-for-instances", "1s",
+                    "kvsession.control.health-timeout", "1s");
+        }
+    }
+
+    /** Five SGLang workers whose session modes the test sets: slow, plain, radix, legacy and flip. */
+    public static class SglangModes implements QuarkusTestProfile {
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(FakeWorkersResource.class, Map.of("sglang", "true")));
         }
     }
 
