@@ -2,6 +2,7 @@ package io.kvsession.sidecar.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -16,8 +17,11 @@ public interface SidecarConfig {
     /** Static worker instances, keyed by instance id. */
     Map<String, Worker> workers();
 
-    /** Worker discovery through DNS records. */
+    /** Worker discovery through DNS records or etcd. */
     Discovery discovery();
+
+    /** The client side of Dynamo's TCP request plane. */
+    RequestPlane requestPlane();
 
     /** The lazy session-control client. */
     Control control();
@@ -52,6 +56,37 @@ public interface SidecarConfig {
     interface Discovery {
         /** DNS discovery of workers. */
         Dns dns();
+
+        /** Discovery of Dynamo workers through the instance keys they keep in etcd. */
+        Etcd etcd();
+    }
+
+    interface Etcd {
+        /** etcd client URLs, comma-separated, e.g. {@code http://etcd:2379}; discovery is off when unset. */
+        Optional<List<String>> endpoints();
+
+        /** Dynamo namespace of the workers, e.g. {@code dynamo}. */
+        Optional<String> namespace();
+
+        /** Dynamo component of the workers, e.g. {@code backend}. */
+        Optional<String> component();
+
+        /** Dynamo endpoint that serves session control. */
+        @WithDefault("session_control")
+        String endpoint();
+    }
+
+    interface RequestPlane {
+        /** Address the call-home listener binds and advertises; env POD_IP, else this host's address, when unset. */
+        Optional<String> host();
+
+        /** Port of the call-home listener; 0 picks a free one. */
+        @WithDefault("0")
+        int port();
+
+        /** How long a worker may take to identify its call-home connection, and to open it after a call. */
+        @WithDefault("10s")
+        Duration handshakeTimeout();
     }
 
     interface Dns {

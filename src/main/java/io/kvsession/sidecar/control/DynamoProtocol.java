@@ -1,17 +1,24 @@
 package io.kvsession.sidecar.control;
 
 import java.time.Duration;
+import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.kvsession.sidecar.control.dynamo.RequestPlaneClient;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
 /**
- * The Dynamo SGLang worker's {@code session_control} handler: {@code POST /session_control} with an {@code action},
- * answered by {@code {"status": "ok"|"error", "message"?}}. An error status, a missing body or a missing
- * {@code status} field are failures.
+ * The Dynamo SGLang worker's {@code session_control} endpoint (SPEC §6 {@code dynamo}), called over Dynamo's TCP
+ * request plane at the instance's {@code tcp://host:port/<path>}. It takes
+ * {@code {"action": "open_session"|"close_session", ...}} and yields one item, an {@code Annotated} whose
+ * {@code data} is {@code {"status": "ok"|"error", "session_id"?, "message"?}}. As Dynamo's own controller does,
+ * the first item decides: an error item, a missing {@code data} or a missing {@code status} is a failure naming the
+ * session; {@code "Session already exists"} is success; unknown fields (e.g. {@code created}) are ignored.
+ * <p>
+ * A Dynamo worker has no HTTP health: it is live while its instance key exists in etcd, so it counts as healthy, and
+ * it serves this endpoint only when started with streaming sessions.
  */
 @ApplicationScoped
 public class DynamoProtocol implements WorkerProtocol {
@@ -19,10 +26,10 @@ public class DynamoProtocol implements WorkerProtocol {
     /** What the handler says when asked to open a session it already holds. */
     static final String ALREADY_EXISTS = "Session already exists";
 
-    private final WorkerHttp http;
+    private final RequestPlaneClient plane;
 
-    public DynamoProtocol(WorkerHttp http) {
-        this.http = http;
+    public DynamoProtocol(RequestPlaneClient plane) {
+        this.plane = plane;
     }
 
     @Override
@@ -58,10 +65,9 @@ public class DynamoProtocol implements WorkerProtocol {
 
     @Override
     public Uni<Boolean> healthy(Instance instance, Duration deadline) {
-        return http.get(instance, "/health", deadline).map(WorkerHttp.Answer::ok);
+        return Uni.createFrom().item(true);
     }
 
-    /** The endpoint is served only by workers started with streaming sessions. */
     @Override
     public Uni<Capability> capability(Instance instance, Duration deadline) {
         return Uni.createFrom().item(Capability.STREAMING);
@@ -70,34 +76,48 @@ public class DynamoProtocol implements WorkerProtocol {
     private record Reply(boolean ok, String message) {
     }
 
-    /** Posts one action and validates the answer's shape; every malformed answer names the session. */
+    /** Sends one action and validates the first item's shape; every malformed answer names the session. */
     private Uni<Reply> call(Instance instance, String sessionId, JsonObject body, Duration deadline) {
-        String action = body.getString("action");
-        String what = "worker " + instance.id() + " " + action + " of session " + sessionId;
-        return http.post(instance, "/session_control", body, deadline).map(answer -> {
-            if (!answer.ok()) {
-                throw WorkerException.rejected(what + " failed with HTTP " + answer.status() + ": " + answer.excerpt(),
-                        answer.status());
-            }
-            if (!answer.hasBody()) {
-                throw WorkerException.rejected(what + " returned no body", 502);
-            }
-            JsonObject json;
-            try {
-                json = new JsonObject(answer.body().getDelegate());
-            } catch (DecodeException | ClassCastException notAnObject) {
-                throw WorkerException.rejected(what + " returned a body that is not a JSON object: "
-                        + answer.excerpt(), 502);
-            }
-            Object status = json.getValue("status");
-            if (!(status instanceof String text)) {
-                throw WorkerException.rejected(what + " returned no status field: " + answer.excerpt(), 502);
-            }
-            String message = json.getValue("message") instanceof String m ? m : "";
-            if ("ok".equalsIgnoreCase(text)) {
-                return new Reply(true, message);
-            }
-            return new Reply(false, message.isEmpty() ? "status " + text : message);
-        });
+        String what = "worker " + instance.id() + " " + body.getString("action") + " of session " + sessionId;
+        return plane.call(instance.url().toString(), body, deadline)
+                .onFailure(WorkerException.class).transform(failure -> ((WorkerException) failure).about(what))
+                .map(items -> reply(what, items));
+    }
+
+    private static Reply reply(String what, List<JsonObject> items) {
+        if (items.isEmpty()) {
+            throw WorkerException.rejected(what + " answered with no item", 502);
+        }
+        JsonObject annotated = items.get(0);
+        if ("error".equals(annotated.getValue("event"))) {
+            throw WorkerException.rejected(what + " failed on the worker: " + errorText(annotated), 500);
+        }
+        if (!(annotated.getValue("data") instanceof JsonObject data)) {
+            throw WorkerException.rejected(what + " answered without data: " + excerpt(annotated), 502);
+        }
+        if (!(data.getValue("status") instanceof String status)) {
+            throw WorkerException.rejected(what + " answered without a status: " + excerpt(data), 502);
+        }
+        String message = data.getValue("message") instanceof String text ? text : "";
+        return "ok".equalsIgnoreCase(status) ? new Reply(true, message)
+                : new Reply(false, message.isEmpty() ? "status " + status : message);
+    }
+
+    /** The message of an error item, in the newer ({@code error.message}) or older ({@code comment}) shape. */
+    private static String errorText(JsonObject annotated) {
+        Object error = annotated.getValue("error");
+        if (error instanceof JsonObject object && object.getValue("message") instanceof String message) {
+            return message;
+        }
+        if (error instanceof String message) {
+            return message;
+        }
+        Object comment = annotated.getValue("comment");
+        return comment == null ? excerpt(annotated) : comment.toString();
+    }
+
+    private static String excerpt(JsonObject json) {
+        String text = json.encode();
+        return text.length() > 300 ? text.substring(0, 300) + "…" : text;
     }
 }

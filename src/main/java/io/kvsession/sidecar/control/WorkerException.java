@@ -34,6 +34,11 @@ public final class WorkerException extends SidecarException {
         return new WorkerException(Failure.WORKER_TIMEOUT, message, true, true);
     }
 
+    /** The same failure, its message led by {@code what}: which worker, action and session it was. */
+    public WorkerException about(String what) {
+        return new WorkerException(failure(), what + ": " + getMessage(), workerFault, maybeDelivered);
+    }
+
     /** Whether the worker may have received and carried out the request although no answer came back. */
     public boolean maybeDelivered() {
         return maybeDelivered;

@@ -37,7 +37,6 @@ import io.kvsession.sidecar.grpc.v1.SessionKind;
 import io.kvsession.sidecar.grpc.v1.SessionLifecycleGrpc;
 import io.kvsession.sidecar.support.Eventually;
 import io.kvsession.sidecar.support.FakeWorker;
-import io.kvsession.sidecar.support.FakeWorker.OpenMode;
 import io.kvsession.sidecar.support.FakeWorkers;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
@@ -102,9 +101,9 @@ abstract class BlackBoxContract {
         open(session, "w9").statusCode(404).body("detail", containsString("w9"));
         open(session, "w1").statusCode(200);
         open(session, "w2").statusCode(409);
-        workers.get("w2").openMode(OpenMode.REJECT);
+        workers.dynamo("w2").rejectOpens(FakeWorker.REJECTION);
         open(newSession("bb-rejected"), "w2").statusCode(502).body("detail", containsString(FakeWorker.REJECTION));
-        workers.get("w2").openMode(OpenMode.NORMAL).delay(Duration.ofMillis(800));
+        workers.dynamo("w2").rejectOpens(null).answerDelay(Duration.ofMillis(800));
         open(newSession("bb-slow"), "w2").statusCode(504);
     }
 

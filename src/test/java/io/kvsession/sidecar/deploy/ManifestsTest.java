@@ -84,6 +84,9 @@ class ManifestsTest {
         assertEquals("kv-session-sidecar-config", volume(pod, sidecar, "/etc/kv-session-sidecar").getConfigMap()
                 .getName());
         assertEquals("/etc/kv-session-sidecar/application.properties", env(sidecar, "QUARKUS_CONFIG_LOCATIONS"));
+        assertEquals("status.podIP", sidecar.getEnv().stream().filter(variable -> variable.getName().equals("POD_IP"))
+                .findFirst().orElseThrow(() -> new AssertionError("no env POD_IP for Dynamo's call-home"))
+                .getValueFrom().getFieldRef().getFieldPath());
         String tokenFile = env(sidecar, "KVSESSION_AUTH_TOKEN_FILE");
         Path tokenDirectory = Path.of(tokenFile).getParent();
         assertEquals("kv-session-sidecar-token", volume(pod, sidecar, tokenDirectory.toString()).getSecret()

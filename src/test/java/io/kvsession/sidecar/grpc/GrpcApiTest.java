@@ -78,7 +78,7 @@ class GrpcApiTest extends FakeWorkersTest {
         assertTrue(opened.getEngineSession());
         assertEquals(120, opened.getTimeoutSecs());
         assertTrue(Instant.parse(opened.getExpiresAt()).isAfter(Instant.now().plusSeconds(100)));
-        assertEquals(150, workers.get("w2").opens(session).get(0).body().getInteger("timeout"));
+        assertEquals(150, workers.dynamo("w2").openRequests(session).get(0).get("timeout").asInt());
         Api.get(session).statusCode(200)
                 .body("instance_id", equalTo("w2"))
                 .body("kind", equalTo("engine_backed"))
@@ -204,7 +204,7 @@ class GrpcApiTest extends FakeWorkersTest {
         workers.get("w3").stop();
         assertCode(Status.Code.UNAVAILABLE, () -> open(newSession("unavailable"), "w3"));
 
-        workers.get("w2").delay(Duration.ofMillis(800));
+        workers.dynamo("w2").answerDelay(Duration.ofMillis(800));
         assertCode(Status.Code.DEADLINE_EXCEEDED, () -> open(newSession("deadline"), "w2"));
     }
 

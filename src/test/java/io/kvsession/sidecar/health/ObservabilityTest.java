@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import io.kvsession.sidecar.support.Eventually;
 import io.kvsession.sidecar.support.FakeWorker;
-import io.kvsession.sidecar.support.FakeWorker.OpenMode;
+import io.kvsession.sidecar.support.dynamo.ReplicaDynamoWorker;
 import io.kvsession.sidecar.support.FakeWorkersTest;
 import io.kvsession.sidecar.support.Management;
 import io.kvsession.sidecar.support.Profiles;
@@ -36,15 +36,16 @@ class ObservabilityTest extends FakeWorkersTest {
     void aScriptedSequenceMovesTheCountersExactly() {
         Map<String, Double> before = snapshot();
         FakeWorker w1 = workers.get("w1");
-        FakeWorker w2 = workers.get("w2");
+        ReplicaDynamoWorker w2 = workers.dynamo("w2");
 
         String ok = newSession("m-ok");
         open(ok, "w1").statusCode(200);
-        w2.openMode(OpenMode.REJECT);
+        w2.rejectOpens(FakeWorker.REJECTION);
         open(newSession("m-rejected"), "w2").statusCode(502);
-        w2.openMode(OpenMode.NORMAL).delayOpens(Duration.ofMillis(800));
-        open(newSession("m-timeout"), "w2").statusCode(504);
-        w2.delayOpens(Duration.ZERO);
+        w2.rejectOpens(null);
+        w1.delayOpens(Duration.ofMillis(800));
+        open(newSession("m-timeout"), "w1").statusCode(504);
+        w1.delayOpens(Duration.ZERO);
         workers.get("w3").stop();
         open(newSession("m-unavailable"), "w3").statusCode(503);
         workers.get("w3").start();

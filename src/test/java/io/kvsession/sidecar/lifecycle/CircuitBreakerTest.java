@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
 
 import io.kvsession.sidecar.support.Eventually;
 import io.kvsession.sidecar.support.FakeWorker;
+import io.kvsession.sidecar.support.dynamo.DynamoRpc;
+import io.kvsession.sidecar.support.dynamo.ReplicaDynamoWorker;
 import io.kvsession.sidecar.support.FakeWorker.OpenMode;
 import io.kvsession.sidecar.support.FakeWorkersTest;
 import io.kvsession.sidecar.support.Profiles;
@@ -73,7 +75,7 @@ class CircuitBreakerTest extends FakeWorkersTest {
     @Test
     void expectedAnswersAndRejectionsNeverTripTheBreaker() {
         FakeWorker w1 = workers.get("w1");
-        FakeWorker w2 = workers.get("w2");
+        ReplicaDynamoWorker w2 = workers.dynamo("w2");
         for (int i = 0; i < 10; i++) {
             String held = newSession("held-" + i);
             w1.hold(held);
@@ -88,7 +90,7 @@ class CircuitBreakerTest extends FakeWorkersTest {
         }
 
         Eventually.await(Duration.ofSeconds(3), () -> "the unknown-session closes on w2 answered",
-                () -> w2.rpcs().stream().filter(FakeWorker.Rpc::isClose).count() >= 10);
+                () -> w2.rpcs().stream().filter(DynamoRpc::isClose).count() >= 10);
         workers().body("workers.find { it.instance_id == 'w1' }.circuit", equalTo("closed"))
                 .body("workers.find { it.instance_id == 'w2' }.circuit", equalTo("closed"));
         w1.openMode(OpenMode.NORMAL);

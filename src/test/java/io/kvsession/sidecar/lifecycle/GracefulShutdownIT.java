@@ -16,7 +16,7 @@ import io.kvsession.sidecar.support.SidecarProcess;
 /** SIGTERM on the packaged sidecar: pending closes reach the worker before the process exits, with status 0. */
 class GracefulShutdownIT {
 
-    private final FakeWorker worker = new FakeWorker("w1", FakeWorker.Protocol.SGLANG).start();
+    private final FakeWorker worker = new FakeWorker("w1").start();
 
     @AfterEach
     void stopWorker() {

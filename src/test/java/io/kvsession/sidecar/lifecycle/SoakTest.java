@@ -27,6 +27,8 @@ import io.kvsession.sidecar.support.FakeWorker.OpenMode;
 import io.kvsession.sidecar.support.FakeWorkers;
 import io.kvsession.sidecar.support.Metrics;
 import io.kvsession.sidecar.support.Profiles;
+import io.kvsession.sidecar.support.dynamo.CallHome;
+import io.kvsession.sidecar.support.dynamo.ReplicaDynamoWorker;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
@@ -43,6 +45,7 @@ import io.restassured.http.ContentType;
 class SoakTest {
 
     private static final List<String> WORKERS = List.of("w1", "w2", "w3");
+    private static final String DYNAMO = "w2";
     private static final int SESSIONS = 300;
     private static final int CLIENTS = 8;
     private static final Set<Integer> EXPECTED = Set.of(200, 202, 404, 409, 429, 502, 503, 504);
@@ -85,7 +88,7 @@ class SoakTest {
                 () -> {
                     Set<String> held = new TreeSet<>();
                     for (String worker : WORKERS) {
-                        workers.get(worker).sessions().forEach(session -> held.add(session + "@" + worker));
+                        sessionsOf(worker).forEach(session -> held.add(session + "@" + worker));
                     }
                     Set<String> bound = engineBackedBindings();
                     last.put("held by workers", held);
@@ -134,16 +137,15 @@ class SoakTest {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         try {
             while (System.nanoTime() < deadline) {
-                FakeWorker worker = workers.get(WORKERS.get(random.nextInt(WORKERS.size())));
-                switch (random.nextInt(5)) {
-                    case 0 -> worker.delay(Duration.ofMillis(700));
-                    case 1 -> worker.openMode(OpenMode.REJECT);
-                    case 2 -> worker.failCloses(3);
-                    case 3 -> worker.stop();
-                    default -> worker.openMode(OpenMode.SERVER_ERROR);
+                String worker = WORKERS.get(random.nextInt(WORKERS.size()));
+                int fault = random.nextInt(5);
+                if (DYNAMO.equals(worker)) {
+                    dynamoFault(workers.dynamo(worker), fault);
+                } else {
+                    sglangFault(workers.get(worker), fault);
                 }
                 Thread.sleep(300 + random.nextInt(700));
-                worker.delay(Duration.ZERO).openMode(OpenMode.NORMAL).failCloses(0).start();
+                heal(worker);
                 Thread.sleep(random.nextInt(500));
             }
         } catch (InterruptedException interrupted) {
@@ -151,8 +153,41 @@ class SoakTest {
         }
     }
 
+    private static void sglangFault(FakeWorker worker, int fault) {
+        switch (fault) {
+            case 0 -> worker.delay(Duration.ofMillis(700));
+            case 1 -> worker.openMode(OpenMode.REJECT);
+            case 2 -> worker.failCloses(3);
+            case 3 -> worker.stop();
+            default -> worker.openMode(OpenMode.SERVER_ERROR);
+        }
+    }
+
+    private static void dynamoFault(ReplicaDynamoWorker worker, int fault) {
+        switch (fault) {
+            case 0 -> worker.answerDelay(Duration.ofMillis(700));
+            case 1 -> worker.rejectOpens(FakeWorker.REJECTION);
+            case 2 -> worker.callHome(CallHome.DROP_AFTER_PROLOGUE);
+            case 3 -> worker.stop();
+            default -> worker.errorItem("CUDA error: an illegal memory access was encountered");
+        }
+    }
+
+    private void heal(String worker) {
+        if (DYNAMO.equals(worker)) {
+            workers.dynamo(worker).answerDelay(Duration.ZERO).rejectOpens(null).callHome(CallHome.NORMAL)
+                    .errorItem(null).start();
+        } else {
+            workers.get(worker).delay(Duration.ZERO).openMode(OpenMode.NORMAL).failCloses(0).start();
+        }
+    }
+
     private void heal() {
-        WORKERS.forEach(id -> workers.get(id).delay(Duration.ZERO).openMode(OpenMode.NORMAL).failCloses(0).start());
+        WORKERS.forEach(this::heal);
+    }
+
+    private Set<String> sessionsOf(String worker) {
+        return DYNAMO.equals(worker) ? workers.dynamo(worker).sessions() : workers.get(worker).sessions();
     }
 
     private void call(String path, Map<String, ?> body) {

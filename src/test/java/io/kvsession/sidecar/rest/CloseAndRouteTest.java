@@ -16,12 +16,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
 import io.kvsession.sidecar.support.Eventually;
 import io.kvsession.sidecar.support.FakeWorker;
+import io.kvsession.sidecar.support.dynamo.DynamoRpc;
+import io.kvsession.sidecar.support.dynamo.ReplicaDynamoWorker;
 import io.kvsession.sidecar.support.FakeWorkersTest;
 import io.kvsession.sidecar.support.Profiles;
 import io.quarkus.test.junit.QuarkusTest;
@@ -54,13 +57,15 @@ class CloseAndRouteTest extends FakeWorkersTest {
     @Test
     void closeOnDynamoSendsTheCloseAction() {
         String session = newSession("close-dynamo");
-        FakeWorker w2 = workers.get("w2");
+        ReplicaDynamoWorker w2 = workers.dynamo("w2");
         open(session, "w2").statusCode(200);
 
         close(session, Map.of()).statusCode(202).body("engine_close", equalTo("scheduled"));
 
-        awaitClosed(w2, session);
-        assertEquals("close_session", w2.closes(session).get(0).action());
+        Eventually.await(Duration.ofSeconds(3), () -> "close of " + session + " on w2, got " + w2.rpcs(),
+                () -> w2.closes(session) == 1 && !w2.sessions().contains(session));
+        assertEquals(List.of("close_session"), w2.rpcs().stream().filter(DynamoRpc::isClose)
+                .filter(rpc -> session.equals(rpc.sessionId())).map(DynamoRpc::action).toList());
     }
 
     @Test
@@ -145,7 +150,7 @@ class CloseAndRouteTest extends FakeWorkersTest {
                 .body("instance_id", equalTo("w1"))
                 .body("sticky", equalTo(true));
         assertEquals(1, workers.get("w1").opens(session).size());
-        assertTrue(workers.get("w2").opens(session).isEmpty());
+        assertEquals(0, workers.dynamo("w2").opens(session));
     }
 
     @Test
@@ -163,20 +168,20 @@ class CloseAndRouteTest extends FakeWorkersTest {
     @Test
     void routeCloseUnbindsNowAndClosesOnlyAfterFinish() {
         String session = newSession("route-close");
-        FakeWorker w2 = workers.get("w2");
-        open(session, "w2").statusCode(200);
+        FakeWorker w3 = workers.get("w3");
+        open(session, "w3").statusCode(200);
 
         route(request("ctx-last-turn-" + session, "w1", session, "close")).statusCode(200)
-                .body("instance_id", equalTo("w2"))
+                .body("instance_id", equalTo("w3"))
                 .body("sticky", equalTo(true))
                 .body("engine_session", equalTo(true))
                 .body("deferred_close", equalTo(true));
         get(session).statusCode(404);
 
-        fence(w2);
-        assertTrue(w2.closes(session).isEmpty(), "the last turn is still running");
+        fence(w3);
+        assertTrue(w3.closes(session).isEmpty(), "the last turn is still running");
         finish("ctx-last-turn-" + session).statusCode(200).body("closed_sessions", contains(session));
-        awaitClosed(w2, session);
+        awaitClosed(w3, session);
     }
 
     @Test

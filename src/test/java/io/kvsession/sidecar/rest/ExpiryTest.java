@@ -5,7 +5,6 @@ import static io.kvsession.sidecar.support.Api.get;
 import static io.kvsession.sidecar.support.Api.newSession;
 import static io.kvsession.sidecar.support.Api.open;
 import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -19,6 +19,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import org.junit.jupiter.api.AfterAll;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 import io.kvsession.sidecar.support.Api;
@@ -29,6 +32,7 @@ import io.kvsession.sidecar.support.FakeWorkersTest;
 import io.kvsession.sidecar.support.Profiles;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.kvsession.sidecar.support.dynamo.ReplicaDynamoWorker;
 import io.vertx.core.json.JsonObject;
 
 @QuarkusTest
@@ -70,9 +74,9 @@ class OpenSessionTest extends FakeWorkersTest {
                 .body("kind", equalTo("engine_backed"))
                 .body("timeout_secs", equalTo(300));
 
-        JsonObject body = workers.get("w2").opens(session).get(0).body();
-        assertEquals(new JsonObject().put("action", "open_session").put("session_id", session).put("timeout", 330)
-                .put("capacity_of_str_len", 1024), body);
+        JsonNode body = workers.dynamo("w2").openRequests(session).get(0);
+        assertEquals(Map.of("action", "open_session", "session_id", session, "timeout", 330,
+                "capacity_of_str_len", 1024), new ObjectMapper().convertValue(body, Map.class));
     }
 
     @Test
@@ -113,7 +117,7 @@ class OpenSessionTest extends FakeWorkersTest {
                 .body("status", equalTo(409))
                 .body("detail", containsString("'w1'"));
 
-        assertTrue(workers.get("w2").opens(session).isEmpty());
+        assertEquals(0, workers.dynamo("w2").opens(session));
         get(session).statusCode(200).body("instance_id", equalTo("w1"));
     }
 
@@ -121,7 +125,7 @@ class OpenSessionTest extends FakeWorkersTest {
     void duplicateAnswerFromTheWorkerCountsAsOpen() {
         String session = newSession("duplicate");
         workers.get("w1").hold(session);
-        workers.get("w2").hold(session + "-d");
+        workers.dynamo("w2").hold(session + "-d");
 
         open(session, "w1").statusCode(200).body("kind", equalTo("engine_backed"));
         open(session + "-d", "w2").statusCode(200).body("kind", equalTo("engine_backed"));
@@ -129,9 +133,10 @@ class OpenSessionTest extends FakeWorkersTest {
 
     @Test
     void rejectedOpenIs502WithTheWorkersMessageAndLeavesNoBinding() {
+        workers.get("w1").openMode(OpenMode.REJECT);
+        workers.dynamo("w2").rejectOpens(FakeWorker.REJECTION);
         for (String instance : List.of("w1", "w2")) {
             String session = newSession("rejected-" + instance);
-            workers.get(instance).openMode(OpenMode.REJECT);
 
             open(session, instance).statusCode(502)
                     .contentType("application/problem+json")
@@ -143,14 +148,20 @@ class OpenSessionTest extends FakeWorkersTest {
     }
 
     @Test
-    void malformedDynamoAnswersAreFailuresNamingTheSession() {
-        for (OpenMode mode : List.of(OpenMode.NO_BODY, OpenMode.NO_STATUS, OpenMode.SERVER_ERROR)) {
-            String session = newSession("malformed-" + mode);
-            workers.get("w2").openMode(mode);
+    void failedDynamoAnswersAre502NamingTheSession() {
+        ReplicaDynamoWorker w2 = workers.dynamo("w2");
+        Map<String, Runnable> failures = Map.of(
+                "error-item", () -> w2.reset().errorItem("CUDA out of memory"),
+                "legacy-error-item", () -> w2.reset().legacyErrorItem("CUDA out of memory"),
+                "prologue-error", () -> w2.reset().prologueError("engine is shutting down"),
+                "unknown-endpoint", () -> w2.reset().ackError("Unknown endpoint: " + w2.path()));
+        failures.forEach((name, failure) -> {
+            String session = newSession("failed-" + name);
+            failure.run();
 
             open(session, "w2").statusCode(502).body("detail", containsString(session));
             get(session).statusCode(404);
-        }
+        });
     }
 
     @Test
@@ -232,6 +243,6 @@ class OpenSessionTest extends FakeWorkersTest {
 
         open(session, "w2").statusCode(409).body("detail", not(containsString("null")));
         assertEquals(200, first.join());
-        assertTrue(workers.get("w2").opens(session).isEmpty());
+        assertEquals(0, workers.dynamo("w2").opens(session));
     }
 }

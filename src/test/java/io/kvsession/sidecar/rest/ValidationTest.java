@@ -111,8 +111,9 @@ class ValidationTest extends FakeWorkersTest {
     }
 
     private void assertNoRpcs() {
-        for (String worker : List.of("w1", "w2", "w3")) {
+        for (String worker : List.of("w1", "w3")) {
             assertEquals(List.of(), workers.get(worker).rpcs(), "no RPC reached " + worker);
         }
+        assertEquals(List.of(), workers.dynamo("w2").rpcs(), "no RPC reached w2");
     }
 }

@@ -27,7 +27,8 @@ class WorkersEndpointTest extends FakeWorkersTest {
                 .body("workers.instance_id", contains("w1", "w2", "w3"))
                 .body("workers[0].protocol", equalTo("sglang"))
                 .body("workers[1].protocol", equalTo("dynamo"))
-                .body("workers[1].url", equalTo(workers.get("w2").url()))
+                .body("workers[1].url", equalTo(workers.dynamo("w2").url()))
+                .body("workers[1].capability", equalTo("streaming"))
                 .body("workers[1].healthy", equalTo(true))
                 .body("workers[1].circuit", equalTo("closed"))
                 .body("workers[1].sessions", org.hamcrest.Matchers.greaterThanOrEqualTo(1));

@@ -5,6 +5,7 @@ import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Map;
 
+import io.kvsession.sidecar.support.dynamo.ReplicaDynamoWorker;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
@@ -40,15 +41,13 @@ public class DiscoveryResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
         try {
-            FakeWorker first = new FakeWorker("127.0.0.2", FakeWorker.Protocol.SGLANG,
-                    InetAddress.getByName("127.0.0.2")).start();
+            FakeWorker first = new FakeWorker("127.0.0.2", InetAddress.getByName("127.0.0.2")).start();
             FakeWorkers workers = new FakeWorkers().add(first);
             for (String address : List.of("127.0.0.3", "127.0.0.4")) {
-                workers.add(new FakeWorker(address, FakeWorker.Protocol.SGLANG, InetAddress.getByName(address))
-                        .listenOn(first.port()).start());
+                workers.add(new FakeWorker(address, InetAddress.getByName(address)).listenOn(first.port()).start());
             }
-            FakeWorker fixed = new FakeWorker("static-w", FakeWorker.Protocol.DYNAMO).start();
-            workers.add(fixed);
+            ReplicaDynamoWorker fixed = ReplicaDynamoWorker.unregistered("dynamo", "backend");
+            workers.add("static-w", fixed);
             discovered = new Discovered(new FakeDns(), workers, first.port());
             discovered.publish("127.0.0.2", "127.0.0.3");
             return Map.of("kvsession.discovery.dns.name", NAME,
@@ -72,7 +71,7 @@ public class DiscoveryResource implements QuarkusTestResourceLifecycleManager {
     public void stop() {
         if (discovered != null) {
             discovered.dns().close();
-            discovered.workers().all().forEach(FakeWorker::shutdown);
+            discovered.workers().shutdown();
         }
     }
 }

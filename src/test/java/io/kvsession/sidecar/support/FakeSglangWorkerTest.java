@@ -39,7 +39,7 @@ class FakeSglangWorkerTest {
 
     @BeforeEach
     void start() {
-        worker = new FakeWorker("w", FakeWorker.Protocol.SGLANG).start();
+        worker = new FakeWorker("w").start();
     }
 
     @AfterEach

@@ -1,14 +1,11 @@
 package io.kvsession.sidecar.support;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,32 +17,22 @@ import com.sun.net.httpserver.HttpServer;
 import io.vertx.core.json.JsonObject;
 
 /**
- * An inference worker speaking SGLang's or Dynamo's session-control protocol over real HTTP on loopback. It keeps
- * the sessions it holds, records every RPC it receives, and can be told to delay, reject, answer malformed, fail
- * closes, report unhealthy, or go down (refuse connections) and come back on the same port.
- *
- * <p>An SGLang worker behaves as upstream SGLang's HTTP server does (see {@link SglangBehaviour}, reached with
- * {@link #sglang()}): health answers after about a second, server info tells its session flags, duplicate and
- * refused opens answer upstream's exact errors, closes answer 200 with no body, idle sessions are reaped.
+ * An SGLang worker over real HTTP on loopback, answering as upstream SGLang's HTTP server does (see
+ * {@link SglangBehaviour}, reached with {@link #sglang()}): health answers after about a second, server info tells its
+ * session flags, duplicate and refused opens answer upstream's exact errors, closes answer 200 with no body, idle
+ * sessions are reaped. It records every RPC it receives, and can be told to delay, reject, fail closes, report
+ * unhealthy, or go down (refuse connections) and come back on the same port. (Dynamo workers are
+ * {@link io.kvsession.sidecar.support.dynamo.ReplicaDynamoWorker}.)
  */
 public final class FakeWorker {
-
-    public enum Protocol {
-        SGLANG,
-        DYNAMO
-    }
 
     /** How the worker answers opens. */
     public enum OpenMode {
         NORMAL,
-        /** An error answer with a message (HTTP 400 for SGLang, status error for Dynamo). */
+        /** HTTP 400 with an error message. */
         REJECT,
         /** HTTP 500. */
-        SERVER_ERROR,
-        /** Dynamo only: 200 with an empty body. */
-        NO_BODY,
-        /** Dynamo only: 200 with a JSON object lacking {@code status}. */
-        NO_STATUS
+        SERVER_ERROR
     }
 
     /** One RPC as received. */
@@ -55,26 +42,20 @@ public final class FakeWorker {
             return body == null ? null : body.getString("session_id");
         }
 
-        public String action() {
-            return body == null ? null : body.getString("action");
-        }
-
         public boolean isOpen() {
-            return "/open_session".equals(path) || "open_session".equals(action());
+            return "/open_session".equals(path);
         }
 
         public boolean isClose() {
-            return "/close_session".equals(path) || "close_session".equals(action());
+            return "/close_session".equals(path);
         }
     }
 
     public static final String REJECTION = "out of KV cache capacity";
 
     private final String id;
-    private final Protocol protocol;
     private final InetAddress address;
     private final List<Rpc> received = new CopyOnWriteArrayList<>();
-    private final Set<String> sessions = ConcurrentHashMap.newKeySet();
     private final AtomicInteger healthChecks = new AtomicInteger();
     private final AtomicInteger closeFailures = new AtomicInteger();
     private final ExecutorService executor = Executors.newCachedThreadPool();
@@ -87,15 +68,14 @@ public final class FakeWorker {
     private volatile int port;
     private boolean started;
 
-    public FakeWorker(String id, Protocol protocol) {
-        this(id, protocol, InetAddress.getLoopbackAddress());
+    public FakeWorker(String id) {
+        this(id, InetAddress.getLoopbackAddress());
     }
 
-    public FakeWorker(String id, Protocol protocol, InetAddress address) {
+    public FakeWorker(String id, InetAddress address) {
         this.id = id;
-        this.protocol = protocol;
         this.address = address;
-        this.sglang = protocol == Protocol.SGLANG ? new SglangBehaviour(this) : null;
+        this.sglang = new SglangBehaviour(this);
     }
 
     /** Starts listening, on the port it had before if it ran already; a start after a stop is a new boot (new
@@ -104,7 +84,7 @@ public final class FakeWorker {
         if (server != null) {
             return this;
         }
-        if (started && sglang != null) {
+        if (started) {
             sglang.booted();
         }
         try {
@@ -137,11 +117,8 @@ public final class FakeWorker {
      */
     public synchronized FakeWorker restart(Duration warmUp) {
         stop();
-        sessions.clear();
-        if (sglang != null) {
-            sglang.state().forget();
-            sglang.startingFor(warmUp);
-        }
+        sglang.state().forget();
+        sglang.startingFor(warmUp);
         return start();
     }
 
@@ -165,18 +142,13 @@ public final class FakeWorker {
     public void shutdown() {
         stop();
         executor.shutdownNow();
-        if (sglang != null) {
-            sglang.shutdown();
-        }
+        sglang.shutdown();
     }
 
     /** Forgets sessions and RPCs and answers normally again (SGLang switches back to their defaults). */
     public void reset() {
-        if (sglang != null) {
-            sglang.reset();
-        }
+        sglang.reset();
         received.clear();
-        sessions.clear();
         healthChecks.set(0);
         closeFailures.set(0);
         delay = Duration.ZERO;
@@ -195,10 +167,6 @@ public final class FakeWorker {
 
     public int port() {
         return port;
-    }
-
-    public String protocolName() {
-        return protocol.name().toLowerCase();
     }
 
     public FakeWorker delay(Duration value) {
@@ -230,23 +198,16 @@ public final class FakeWorker {
 
     /** Sessions the worker holds open now. */
     public Set<String> sessions() {
-        return sglang != null ? sglang.state().ids() : Set.copyOf(sessions);
+        return sglang.state().ids();
     }
 
     /** Opens the worker holds without a sidecar having asked, as after a sidecar restart. */
     public void hold(String sessionId) {
-        if (sglang != null) {
-            sglang.state().hold(sessionId);
-        } else {
-            sessions.add(sessionId);
-        }
+        sglang.state().hold(sessionId);
     }
 
-    /** The SGLang behaviour and its switches; SGLang workers only. */
+    /** The SGLang behaviour and its switches. */
     public SglangBehaviour sglang() {
-        if (sglang == null) {
-            throw new IllegalStateException(id + " is a " + protocolName() + " worker");
-        }
         return sglang;
     }
 
@@ -297,50 +258,7 @@ public final class FakeWorker {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
-            String path = exchange.getRequestURI().getPath();
-            if (sglang != null) {
-                sglang.handle(exchange, exchange.getRequestMethod(), path);
-                return;
-            }
-            if ("GET".equals(exchange.getRequestMethod()) && "/health".equals(path)) {
-                healthChecks.incrementAndGet();
-                respond(exchange, healthy ? 200 : 503, "");
-                return;
-            }
-            String text = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            JsonObject body = text.isBlank() ? null : new JsonObject(text);
-            Rpc rpc = new Rpc(exchange.getRequestMethod(), path, body);
-            received.add(rpc);
-            pause(rpc.isOpen() && openDelay.compareTo(delay) > 0 ? openDelay : delay);
-            dynamo(exchange, rpc);
-        }
-    }
-
-    private void dynamo(HttpExchange exchange, Rpc rpc) throws IOException {
-        if (!"/session_control".equals(rpc.path())) {
-            respond(exchange, 404, "");
-            return;
-        }
-        String sessionId = rpc.sessionId();
-        if ("open_session".equals(rpc.action())) {
-            switch (openMode) {
-                case REJECT -> respond(exchange, 200, dynamo("error", REJECTION));
-                case SERVER_ERROR -> respond(exchange, 500, "boom");
-                case NO_BODY -> respond(exchange, 200, "");
-                case NO_STATUS -> respond(exchange, 200, new JsonObject().put("session_id", sessionId).encode());
-                default -> respond(exchange, 200, sessions.add(sessionId) ? dynamo("ok", null)
-                        : dynamo("ok", "Session already exists"));
-            }
-        } else if ("close_session".equals(rpc.action())) {
-            if (closeFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                respond(exchange, 500, "boom");
-            } else if (sessions.remove(sessionId)) {
-                respond(exchange, 200, dynamo("ok", null));
-            } else {
-                respond(exchange, 200, dynamo("error", "Session " + sessionId + " not found"));
-            }
-        } else {
-            respond(exchange, 200, dynamo("error", "unknown action " + rpc.action()));
+            sglang.handle(exchange, exchange.getRequestMethod(), exchange.getRequestURI().getPath());
         }
     }
 
@@ -384,25 +302,6 @@ public final class FakeWorker {
                 Thread.sleep(millis);
             } catch (InterruptedException interrupted) {
                 Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private static String dynamo(String status, String message) {
-        JsonObject answer = new JsonObject().put("status", status);
-        if (message != null) {
-            answer.put("message", message);
-        }
-        return answer.encode();
-    }
-
-    private static void respond(HttpExchange exchange, int status, String body) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("content-type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        if (bytes.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
             }
         }
     }

@@ -3,42 +3,66 @@ package io.kvsession.sidecar.support;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The fake workers of one test application, by instance id. */
+import io.kvsession.sidecar.support.dynamo.ReplicaDynamoWorker;
+
+/** The fake workers of one test application, by instance id: SGLang fakes and Dynamo replicas. */
 public final class FakeWorkers {
 
-    private final Map<String, FakeWorker> workers = new LinkedHashMap<>();
+    private final Map<String, FakeWorker> sglang = new LinkedHashMap<>();
+    private final Map<String, ReplicaDynamoWorker> dynamo = new LinkedHashMap<>();
 
     FakeWorkers add(FakeWorker worker) {
-        workers.put(worker.id(), worker);
+        sglang.put(worker.id(), worker);
         return this;
     }
 
+    FakeWorkers add(String instanceId, ReplicaDynamoWorker worker) {
+        dynamo.put(instanceId, worker);
+        return this;
+    }
+
+    /** The SGLang worker. */
     public FakeWorker get(String instanceId) {
-        FakeWorker worker = workers.get(instanceId);
+        FakeWorker worker = sglang.get(instanceId);
         if (worker == null) {
-            throw new IllegalArgumentException("no fake worker " + instanceId + " in " + workers.keySet());
+            throw new IllegalArgumentException("no fake SGLang worker " + instanceId + " in " + sglang.keySet());
+        }
+        return worker;
+    }
+
+    /** The Dynamo worker. */
+    public ReplicaDynamoWorker dynamo(String instanceId) {
+        ReplicaDynamoWorker worker = dynamo.get(instanceId);
+        if (worker == null) {
+            throw new IllegalArgumentException("no Dynamo worker " + instanceId + " in " + dynamo.keySet());
         }
         return worker;
     }
 
     /** Answers normally again, listening, with no sessions or RPCs recorded. */
     public void resetAll() {
-        workers.values().forEach(worker -> {
+        sglang.values().forEach(worker -> {
             worker.reset();
             worker.start();
         });
+        dynamo.values().forEach(worker -> worker.reset().start());
     }
 
-    Iterable<FakeWorker> all() {
-        return workers.values();
+    void shutdown() {
+        sglang.values().forEach(FakeWorker::shutdown);
+        dynamo.values().forEach(ReplicaDynamoWorker::close);
     }
 
     /** The {@code kvsession.workers.*} properties naming every worker. */
     Map<String, String> config() {
         Map<String, String> config = new LinkedHashMap<>();
-        workers.values().forEach(worker -> {
+        sglang.values().forEach(worker -> {
             config.put("kvsession.workers.\"" + worker.id() + "\".url", worker.url());
-            config.put("kvsession.workers.\"" + worker.id() + "\".protocol", worker.protocolName());
+            config.put("kvsession.workers.\"" + worker.id() + "\".protocol", "sglang");
+        });
+        dynamo.forEach((id, worker) -> {
+            config.put("kvsession.workers.\"" + id + "\".url", worker.url());
+            config.put("kvsession.workers.\"" + id + "\".protocol", "dynamo");
         });
         return config;
     }

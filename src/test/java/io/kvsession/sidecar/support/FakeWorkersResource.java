@@ -3,11 +3,13 @@ package io.kvsession.sidecar.support;
 import java.util.List;
 import java.util.Map;
 
+import io.kvsession.sidecar.support.dynamo.ReplicaDynamoWorker;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * Starts the fake workers a test application talks to and configures them as static instances: {@code w1} speaks
- * SGLang, {@code w2} Dynamo, and {@code w3} (SGLang) is the one tests take down and bring back. Tests receive them
+ * SGLang, {@code w2} is a Dynamo worker on the request plane (a static {@code tcp://} instance), and {@code w3}
+ * (SGLang) is the one tests take down and bring back. Tests receive them
  * in a {@link FakeWorkers} field. With the init argument {@code late=true}, {@code w1} alone exists and starts down;
  * with {@code sglang=true}, five SGLang workers whose session modes the test sets: {@code slow}, {@code plain},
  * {@code radix}, {@code legacy} and {@code flip}.
@@ -28,15 +30,15 @@ public class FakeWorkersResource implements QuarkusTestResourceLifecycleManager 
     public Map<String, String> start() {
         workers = new FakeWorkers();
         if (late) {
-            workers.add(new FakeWorker("w1", FakeWorker.Protocol.SGLANG).reservePort());
+            workers.add(new FakeWorker("w1").reservePort());
         } else if (sglang) {
             for (String id : List.of("slow", "plain", "radix", "legacy", "flip")) {
-                workers.add(new FakeWorker(id, FakeWorker.Protocol.SGLANG).start());
+                workers.add(new FakeWorker(id).start());
             }
         } else {
-            workers.add(new FakeWorker("w1", FakeWorker.Protocol.SGLANG).start())
-                    .add(new FakeWorker("w2", FakeWorker.Protocol.DYNAMO).start())
-                    .add(new FakeWorker("w3", FakeWorker.Protocol.SGLANG).start());
+            workers.add(new FakeWorker("w1").start())
+                    .add("w2", ReplicaDynamoWorker.unregistered("dynamo", "backend"))
+                    .add(new FakeWorker("w3").start());
         }
         return workers.config();
     }
@@ -49,7 +51,7 @@ public class FakeWorkersResource implements QuarkusTestResourceLifecycleManager 
     @Override
     public void stop() {
         if (workers != null) {
-            workers.all().forEach(FakeWorker::shutdown);
+            workers.shutdown();
         }
     }
 }

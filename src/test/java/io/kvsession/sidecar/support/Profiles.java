@@ -45,6 +45,14 @@ public final class Profiles {
         }
     }
 
+    /** Dynamo workers found through a real etcd (two at start, more registered by tests). */
+    public static class Dynamo implements QuarkusTestProfile {
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(DynamoCluster.class));
+        }
+    }
+
     /** Five SGLang workers whose session modes the test sets: slow, plain, radix, legacy and flip. */
     public static class SglangModes implements QuarkusTestProfile {
         @Override

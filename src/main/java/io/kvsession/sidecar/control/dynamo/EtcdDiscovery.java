@@ -9,10 +9,10 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
-import io.kvsession.sidecar.config.EtcdConfig;
+import io.kvsession.sidecar.config.SidecarConfig;
 import io.kvsession.sidecar.control.Instance;
-import io.kvsession.sidecar.control.InstanceRegistry;
 import io.kvsession.sidecar.control.InstancesChanged;
+import io.kvsession.sidecar.control.WorkerRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.core.Vertx;
 
@@ -26,14 +26,14 @@ public class EtcdDiscovery {
 
     private static final Logger LOG = Logger.getLogger(EtcdDiscovery.class);
 
-    private final InstanceRegistry registry;
-    private final EtcdConfig config;
+    private final WorkerRegistry registry;
+    private final SidecarConfig.Etcd config;
     private final Vertx vertx;
     private EtcdWatch watch;
 
-    public EtcdDiscovery(InstanceRegistry registry, EtcdConfig config, Vertx vertx) {
+    public EtcdDiscovery(WorkerRegistry registry, SidecarConfig config, Vertx vertx) {
         this.registry = registry;
-        this.config = config;
+        this.config = config.discovery().etcd();
         this.vertx = vertx;
     }
 
@@ -55,11 +55,12 @@ public class EtcdDiscovery {
 
     /** The one place etcd's view reaches the registry. */
     private void apply(Collection<Instance> found) {
-        InstancesChanged change = registry.replaceDiscovered(found);
-        change.added().forEach(instance -> LOG.infof("action=discovery outcome=added source=etcd worker_id=%s url=%s",
-                instance.id(), instance.url()));
-        change.removed().forEach(instance -> LOG.infof(
-                "action=discovery outcome=removed source=etcd worker_id=%s url=%s", instance.id(), instance.url()));
+        InstancesChanged change = registry.replaceDiscovered("etcd", found);
+        change.added().forEach(worker -> LOG.infof("action=discovery outcome=added source=etcd worker_id=%s url=%s",
+                worker.id(), worker.instance().url()));
+        change.removed().forEach(worker -> LOG.infof(
+                "action=discovery outcome=removed source=etcd worker_id=%s url=%s", worker.id(),
+                worker.instance().url()));
     }
 
     private static String required(String value, String key, String example) {

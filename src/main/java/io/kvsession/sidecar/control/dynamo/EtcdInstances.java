@@ -3,7 +3,7 @@ package io.kvsession.sidecar.control.dynamo;
 import java.math.BigInteger;
 
 import io.kvsession.sidecar.control.Instance;
-import io.kvsession.sidecar.control.Protocol;
+import io.kvsession.sidecar.config.Protocol;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;

@@ -9,7 +9,7 @@ import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
-import io.kvsession.sidecar.config.RequestPlaneConfig;
+import io.kvsession.sidecar.config.SidecarConfig;
 import io.kvsession.sidecar.control.WorkerException;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
@@ -47,8 +47,9 @@ public class RequestPlaneClient {
     private final Future<String> callHomeAddress;
 
     @Inject
-    public RequestPlaneClient(io.vertx.mutiny.core.Vertx vertx, RequestPlaneConfig config) {
-        this(vertx.getDelegate(), AdvertisedHost.resolve(config.host()), config.port(), config.handshakeTimeout());
+    public RequestPlaneClient(io.vertx.mutiny.core.Vertx vertx, SidecarConfig config) {
+        this(vertx.getDelegate(), AdvertisedHost.resolve(config.requestPlane().host()), config.requestPlane().port(),
+                config.requestPlane().handshakeTimeout());
     }
 
     RequestPlaneClient(Vertx vertx, String host, int port, Duration handshakeTimeout) {

@@ -14,7 +14,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 import io.kvsession.sidecar.control.Instance;
-import io.kvsession.sidecar.control.Protocol;
+import io.kvsession.sidecar.config.Protocol;
 
 /** Where calls go and where answers come back: transports, instance URLs, the advertised host, retry pauses. */
 class AddressesTest {

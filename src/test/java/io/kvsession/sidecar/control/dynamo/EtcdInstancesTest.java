@@ -9,7 +9,7 @@ import java.net.URI;
 import org.junit.jupiter.api.Test;
 
 import io.kvsession.sidecar.control.Instance;
-import io.kvsession.sidecar.control.Protocol;
+import io.kvsession.sidecar.config.Protocol;
 import io.vertx.core.buffer.Buffer;
 
 /** Instance values as Dynamo's discovery writes them into etcd. */

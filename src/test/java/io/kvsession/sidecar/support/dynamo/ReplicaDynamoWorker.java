@@ -12,6 +12,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -141,6 +142,12 @@ public final class ReplicaDynamoWorker implements AutoCloseable {
     public long opens(String sessionId) {
         return received.stream().filter(rpc -> rpc.accepted() && rpc.isOpen() && sessionId.equals(rpc.sessionId()))
                 .count();
+    }
+
+    /** The request bodies of the opens of this session the worker accepted, in order. */
+    public List<JsonNode> openRequests(String sessionId) {
+        return received.stream().filter(rpc -> rpc.accepted() && rpc.isOpen() && sessionId.equals(rpc.sessionId()))
+                .map(DynamoRpc::request).toList();
     }
 
     /** How many closes of this session the worker accepted (ACK 0), whatever it answered. */
