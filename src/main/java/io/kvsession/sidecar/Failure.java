@@ -15,6 +15,8 @@ public enum Failure {
     CONFLICT,
     /** The affinity table is full. */
     TABLE_FULL,
+    /** Too many worker closes are waiting: a close would not be sent. */
+    BACKLOG_FULL,
     /** The worker answered with an error. */
     WORKER_REJECTED,
     /** The worker is unreachable or its circuit is open. */

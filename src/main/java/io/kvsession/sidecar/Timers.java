@@ -14,6 +14,9 @@ public interface Timers {
     /** Runs {@code task} once after {@code delay}, unless cancelled first. */
     Cancellable after(Duration delay, Runnable task);
 
+    /** Runs {@code task} every {@code period}, the first time one period from now. */
+    void every(Duration period, Runnable task);
+
     /** A scheduled task that can be called off. */
     @FunctionalInterface
     interface Cancellable {

@@ -50,4 +50,7 @@ public interface AffinityStore {
 
     /** Counts as last known, without waiting. */
     StoreCounts counts();
+
+    /** Whether bindings outlive this process (a shared store) or die with it (memory). */
+    boolean durable();
 }

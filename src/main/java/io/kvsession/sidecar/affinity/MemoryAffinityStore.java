@@ -67,6 +67,11 @@ public final class MemoryAffinityStore implements AffinityStore {
     }
 
     @Override
+    public boolean durable() {
+        return false;
+    }
+
+    @Override
     public StoreCounts counts() {
         return new StoreCounts(table.size(), table.count(BindingKind.ENGINE_BACKED),
                 table.count(BindingKind.ROUTER_ONLY), table.maxEntries());

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -164,9 +165,21 @@ public interface SidecarConfig {
         @WithDefault("5s")
         Duration closeMaxBackoff();
 
-        /** Most closes waiting or retrying at once; beyond it a close is given up and logged. */
+        /** Most closes waiting or retrying at once; beyond it a close is refused (429). */
         @WithDefault("65536")
         int closeMaxPending();
+
+        /** Most closes of sessions this sidecar never bound (named by instance_id) waiting at once. */
+        @WithDefault("1024")
+        int closeMaxPendingUnbound();
+
+        /** Largest answer read from a worker for an open, close or health call; a longer one is a fault. */
+        @WithDefault("16K")
+        MemorySize maxAnswerSize();
+
+        /** Largest server info read from a worker (it lists every server argument). */
+        @WithDefault("1M")
+        MemorySize maxServerInfoSize();
 
         /** Per-instance circuit breaker. */
         Breaker breaker();

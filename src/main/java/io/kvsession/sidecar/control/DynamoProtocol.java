@@ -68,9 +68,10 @@ public class DynamoProtocol implements WorkerProtocol {
         return Uni.createFrom().item(true);
     }
 
+    /** A restarted Dynamo worker registers under a new instance id: there is no boot to compare. */
     @Override
-    public Uni<Capability> capability(Instance instance, Duration deadline) {
-        return Uni.createFrom().item(Capability.STREAMING);
+    public Uni<ServerInfo> serverInfo(Instance instance, Duration deadline) {
+        return Uni.createFrom().item(new ServerInfo(Capability.STREAMING, null));
     }
 
     private record Reply(boolean ok, String message) {
@@ -86,17 +87,17 @@ public class DynamoProtocol implements WorkerProtocol {
 
     private static Reply reply(String what, List<JsonObject> items) {
         if (items.isEmpty()) {
-            throw WorkerException.rejected(what + " answered with no item", 502);
+            throw WorkerException.garbled(what + " answered with no item");
         }
         JsonObject annotated = items.get(0);
         if ("error".equals(annotated.getValue("event"))) {
-            throw WorkerException.rejected(what + " failed on the worker: " + errorText(annotated), 500);
+            throw WorkerException.garbled(what + " failed on the worker: " + errorText(annotated));
         }
         if (!(annotated.getValue("data") instanceof JsonObject data)) {
-            throw WorkerException.rejected(what + " answered without data: " + excerpt(annotated), 502);
+            throw WorkerException.garbled(what + " answered without data: " + excerpt(annotated));
         }
         if (!(data.getValue("status") instanceof String status)) {
-            throw WorkerException.rejected(what + " answered without a status: " + excerpt(data), 502);
+            throw WorkerException.garbled(what + " answered without a status: " + excerpt(data));
         }
         String message = data.getValue("message") instanceof String text ? text : "";
         return "ok".equalsIgnoreCase(status) ? new Reply(true, message)

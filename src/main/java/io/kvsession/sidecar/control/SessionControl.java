@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -23,7 +24,9 @@ import io.smallrye.mutiny.Uni;
  * may take {@code kvsession.control.health-timeout}) and a healthy worker's server info says which sessions it
  * offers. The first callers wait up to {@code kvsession.control.wait-for-instances}; a round still running then goes
  * on in the background, and the next call sees what it found. "Unavailable" is cached only for
- * {@code kvsession.control.retry-after}, and each worker's capability is read again as old.
+ * {@code kvsession.control.retry-after}. From the first call on, every worker's server info is read again each
+ * retry-after: its capability stays current, and a worker that was restarted (a new boot) or answers again after
+ * failing is told as {@link WorkerReturned}.
  */
 @ApplicationScoped
 public class SessionControl {
@@ -48,6 +51,7 @@ public class SessionControl {
     private volatile State last;
     private volatile long settledAtNanos;
     private volatile boolean warnedUnavailable;
+    private final AtomicBoolean watching = new AtomicBoolean();
 
     public SessionControl(WorkerRegistry registry, Timers timers, SidecarConfig config) {
         this.registry = registry;
@@ -68,8 +72,7 @@ public class SessionControl {
 
     /**
      * Why an open on the instance binds affinity only, or empty when the instance takes KV sessions. 404 for an
-     * unknown instance where instances exist. A worker's capability is read before its first open, and again in the
-     * background once it is older than retry-after.
+     * unknown instance where instances exist. A worker's capability is read before its first open.
      */
     public Uni<Optional<String>> noSessions(State state, String instanceId) {
         return Uni.createFrom().deferred(() -> {
@@ -78,16 +81,8 @@ public class SessionControl {
                 return Uni.createFrom().item(Optional.of("no worker offers session control; bound affinity-only"));
             }
             Worker worker = registry.require(instanceId);
-            Uni<Capability> capability;
-            if (worker.capabilityReadAtNanos() == 0) {
-                capability = readCapability(worker);
-            } else {
-                if (timers.nanoTime() - worker.capabilityReadAtNanos() >= config.retryAfter().toNanos()) {
-                    readCapability(worker).subscribe().with(read -> {
-                    });
-                }
-                capability = Uni.createFrom().item(worker.capability());
-            }
+            Uni<Capability> capability = worker.capabilityReadAtNanos() == 0 ? readCapability(worker)
+                    : Uni.createFrom().item(worker.capability());
             return capability.map(offered -> offered.offersSessions() ? Optional.<String> empty()
                     : Optional.of("worker " + instanceId + " offers no KV sessions; bound affinity-only"));
         });
@@ -114,6 +109,11 @@ public class SessionControl {
     }
 
     private Uni<State> probe() {
+        if (watching.compareAndSet(false, true)) {
+            timers.every(config.retryAfter(), () -> registry.all().forEach(worker -> readCapability(worker)
+                    .subscribe().with(read -> {
+                    })));
+        }
         last = State.PROBING;
         long deadline = timers.nanoTime() + config.healthTimeout().toNanos();
         Uni<Optional<Worker>> search = firstReady(registry.all(), deadline).memoize().indefinitely();

@@ -2,8 +2,11 @@ package io.kvsession.sidecar.control;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+
+import io.kvsession.sidecar.config.SidecarConfig;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.DecodeException;
@@ -29,9 +32,11 @@ public class SglangProtocol implements WorkerProtocol {
     static final String STREAMING_DISABLED = "streaming sessions are disabled";
 
     private final WorkerHttp http;
+    private final long maxServerInfoBytes;
 
-    public SglangProtocol(WorkerHttp http) {
+    public SglangProtocol(WorkerHttp http, SidecarConfig config) {
         this.http = http;
+        this.maxServerInfoBytes = config.rpc().maxServerInfoSize().asLongValue();
     }
 
     @Override
@@ -46,15 +51,21 @@ public class SglangProtocol implements WorkerProtocol {
             if (answer.ok()) {
                 return OpenOutcome.OPENED;
             }
-            String message = errorMessage(answer).toLowerCase(Locale.ROOT);
-            if (answer.status() == 400 && message.contains(DUPLICATE_OPEN)) {
+            Optional<String> refusal = answer.status() < 500 ? refusal(answer) : Optional.empty();
+            if (refusal.isEmpty()) {
+                // Not SGLang's refusal: a 5xx, a proxy's page, anything else. The worker may have opened it.
+                throw WorkerException.garbled("worker " + instance.id() + " answered the open of session "
+                        + spec.sessionId() + " with HTTP " + answer.status() + ": " + answer.excerpt());
+            }
+            String message = refusal.get().toLowerCase(Locale.ROOT);
+            if (message.contains(DUPLICATE_OPEN)) {
                 return OpenOutcome.ALREADY_OPEN;
             }
-            if (answer.status() == 400 && message.startsWith(STREAMING_DISABLED)) {
+            if (message.startsWith(STREAMING_DISABLED)) {
                 return OpenOutcome.SESSIONS_DISABLED;
             }
             throw WorkerException.rejected("worker " + instance.id() + " refused to open session " + spec.sessionId()
-                    + " (HTTP " + answer.status() + "): " + errorMessage(answer), answer.status());
+                    + " (HTTP " + answer.status() + "): " + refusal.get(), answer.status());
         });
     }
 
@@ -79,38 +90,66 @@ public class SglangProtocol implements WorkerProtocol {
         return http.get(instance, "/health", deadline).map(WorkerHttp.Answer::ok);
     }
 
-    /** {@code /server_info}, or on an older server {@code /get_server_info}; neither → unknown. */
+    /**
+     * {@code /server_info}, or on an older server {@code /get_server_info}; neither → unknown. Its
+     * {@code random_seed} is drawn at every start of the server (unless pinned by {@code --random-seed}): the boot.
+     */
     @Override
-    public Uni<Capability> capability(Instance instance, Duration deadline) {
-        return http.get(instance, "/server_info", deadline)
-                .flatMap(answer -> answer.status() == 404 ? http.get(instance, "/get_server_info", deadline)
+    public Uni<ServerInfo> serverInfo(Instance instance, Duration deadline) {
+        return http.get(instance, "/server_info", deadline, maxServerInfoBytes)
+                .flatMap(answer -> answer.status() == 404
+                        ? http.get(instance, "/get_server_info", deadline, maxServerInfoBytes)
                         : Uni.createFrom().item(answer))
                 .map(answer -> {
                     if (answer.status() == 404) {
-                        return Capability.UNKNOWN;
+                        return new ServerInfo(Capability.UNKNOWN, null);
                     }
                     if (!answer.ok()) {
                         throw WorkerException.rejected("worker " + instance.id() + " answered its server info with "
                                 + "HTTP " + answer.status() + ": " + answer.excerpt(), answer.status());
                     }
-                    return capabilityOf(answer);
+                    return serverInfoOf(answer);
                 });
     }
 
-    private static Capability capabilityOf(WorkerHttp.Answer answer) {
+    private static ServerInfo serverInfoOf(WorkerHttp.Answer answer) {
         JsonObject info;
         try {
             info = new JsonObject(answer.body().getDelegate());
         } catch (DecodeException | ClassCastException notAnObject) {
-            return Capability.UNKNOWN;
+            return new ServerInfo(Capability.UNKNOWN, null);
         }
+        String boot = info.getValue("random_seed") instanceof Number seed ? seed.toString() : null;
         if (Boolean.TRUE.equals(info.getValue("enable_streaming_session"))) {
-            return Capability.STREAMING;
+            return new ServerInfo(Capability.STREAMING, boot);
         }
         if (Boolean.TRUE.equals(info.getValue("enable_session_radix_cache"))) {
-            return Capability.RADIX;
+            return new ServerInfo(Capability.RADIX, boot);
         }
-        return info.containsKey("enable_streaming_session") ? Capability.NONE : Capability.UNKNOWN;
+        return new ServerInfo(info.containsKey("enable_streaming_session") ? Capability.NONE : Capability.UNKNOWN,
+                boot);
+    }
+
+    /**
+     * The message of an SGLang refusal — {@code {"error": {"message"}}}, or a request-validation
+     * {@code {"object": "error", "message"}} — or empty when the body is not one.
+     */
+    private static Optional<String> refusal(WorkerHttp.Answer answer) {
+        if (!answer.hasBody()) {
+            return Optional.empty();
+        }
+        try {
+            JsonObject json = new JsonObject(answer.body().getDelegate());
+            if (json.getValue("error") instanceof JsonObject error && error.getValue("message") instanceof String m) {
+                return Optional.of(m);
+            }
+            if ("error".equals(json.getValue("object")) && json.getValue("message") instanceof String message) {
+                return Optional.of(message);
+            }
+        } catch (DecodeException | ClassCastException notAnObject) {
+            // not SGLang's shape
+        }
+        return Optional.empty();
     }
 
     /** The {@code error.message} of an SGLang error body, or the body itself when it has another shape. */

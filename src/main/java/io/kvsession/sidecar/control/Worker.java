@@ -3,11 +3,10 @@ package io.kvsession.sidecar.control;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import jakarta.enterprise.util.TypeLiteral;
-
-import org.jboss.logging.Logger;
 
 import io.kvsession.sidecar.config.SidecarConfig;
 import io.kvsession.sidecar.control.WorkerMeters.Rpc;
@@ -19,12 +18,10 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * One worker the sidecar knows, and everything the sidecar has learnt of it: its breaker, its last observed health,
- * the sessions it offers and its metric series. The {@link WorkerRegistry} creates it when the worker appears and retires it when it goes,
+ * what it offers ({@link WorkerOffer}) and its metric series. The {@link WorkerRegistry} creates it when the worker appears and retires it when it goes,
  * so this state never outlives the worker. Every RPC to the worker goes through here.
  */
 public final class Worker implements SessionHost {
-
-    private static final Logger LOG = Logger.getLogger(Worker.class);
 
     private static final TypeLiteral<Uni<OpenOutcome>> OPEN = new TypeLiteral<>() {
     };
@@ -36,18 +33,23 @@ public final class Worker implements SessionHost {
     private final SidecarConfig.Rpc rpc;
     private final WorkerBreaker breaker;
     private final WorkerMeters meters;
-    private volatile Boolean healthy;
-    private volatile Capability capability = Capability.UNKNOWN;
-    /** When the capability was last read; 0 before the first read. */
-    private volatile long capabilityReadAtNanos;
+    private final WorkerOffer offer;
+    private final Consumer<WorkerReturned> returned;
     private final AtomicReference<Uni<Capability>> reading = new AtomicReference<>();
+    private volatile Boolean healthy;
+    /** Refused connections or answered "not ready": it may be restarting, and come back without its sessions. */
+    private volatile boolean down;
 
-    Worker(Instance instance, WorkerProtocol protocol, SidecarConfig.Rpc rpc, MeterRegistry registry) {
+    /** @param returned told when the worker answers again after failing, or shows a new boot */
+    Worker(Instance instance, WorkerProtocol protocol, SidecarConfig.Rpc rpc, MeterRegistry registry,
+            Consumer<WorkerReturned> returned) {
         this.instance = instance;
         this.protocol = protocol;
         this.rpc = rpc;
         this.breaker = new WorkerBreaker(instance.id(), rpc.breaker());
         this.meters = new WorkerMeters(instance.id(), registry, breaker);
+        this.offer = new WorkerOffer(instance.id());
+        this.returned = returned;
     }
 
     public Instance instance() {
@@ -64,10 +66,11 @@ public final class Worker implements SessionHost {
     }
 
     public Uni<OpenOutcome> open(OpenSpec spec) {
-        return guarded(OPEN, () -> timed(Rpc.OPEN, protocol.open(instance, spec, capability, rpc.openTimeout())))
+        return guarded(OPEN, () -> timed(Rpc.OPEN, protocol.open(instance, spec, offer.capability(),
+                rpc.openTimeout())))
                 .invoke(outcome -> {
                     if (outcome == OpenOutcome.SESSIONS_DISABLED) {
-                        learned(Capability.NONE);
+                        offer.learned(Capability.NONE);
                     }
                 });
     }
@@ -80,14 +83,21 @@ public final class Worker implements SessionHost {
     /** Asks the worker whether it is healthy; never fails, answers false for anything but a healthy answer. */
     public Uni<Boolean> probe(Duration deadline) {
         return timed(Rpc.HEALTH, protocol.healthy(instance, deadline))
-                .onFailure().recoverWithItem(false)
-                .invoke(answer -> healthy = answer);
+                .invoke(answer -> {
+                    if (answer) {
+                        up("it answers its health check again");
+                    } else {
+                        healthy = false;
+                        down = true;
+                    }
+                })
+                .onFailure().invoke(this::faulted)
+                .onFailure().recoverWithItem(false);
     }
 
     /**
-     * Reads which sessions the worker offers; callers arriving while a read is under way share it, and a caller that
-     * goes away does not end it. A worker that does not answer keeps what was known. {@code nowNanos} stamps the
-     * read.
+     * Reads what the worker offers; callers arriving while a read is under way share it, and a caller that goes away
+     * does not end it. A worker that does not answer keeps what was known. {@code nowNanos} stamps the read.
      */
     public Uni<Capability> readCapability(Duration deadline, long nowNanos) {
         return Uni.createFrom().deferred(() -> {
@@ -95,15 +105,21 @@ public final class Worker implements SessionHost {
             if (running != null) {
                 return running;
             }
-            Uni<Capability> read = timed(Rpc.SERVER_INFO, protocol.capability(instance, deadline))
-                    .invoke(found -> {
-                        capabilityReadAtNanos = nowNanos;
-                        learned(found);
+            Uni<Capability> read = timed(Rpc.SERVER_INFO, protocol.serverInfo(instance, deadline))
+                    .map(info -> {
+                        if (offer.read(info, nowNanos)) {
+                            down = true;
+                            up("its server info shows a new boot");
+                        } else {
+                            up("it answers again after refusing connections");
+                        }
+                        return info.capability();
                     })
-                    .onFailure().recoverWithItem(failure -> capability)
+                    .onFailure().invoke(this::faulted)
+                    .onFailure().recoverWithItem(failure -> offer.capability())
                     .memoize().indefinitely();
             if (!reading.compareAndSet(null, read)) {
-                return reading.get() == null ? Uni.createFrom().item(capability) : reading.get();
+                return reading.get() == null ? Uni.createFrom().item(offer.capability()) : reading.get();
             }
             read.subscribe().with(found -> reading.set(null));
             return read;
@@ -111,16 +127,16 @@ public final class Worker implements SessionHost {
     }
 
     public Capability capability() {
-        return capability;
+        return offer.capability();
     }
 
     /** When the capability was last read, or 0 before the first read. */
     public long capabilityReadAtNanos() {
-        return capabilityReadAtNanos;
+        return offer.readAtNanos();
     }
 
     public WorkerView view() {
-        return new WorkerView(instance, Optional.ofNullable(healthy), breaker.circuit(), capability);
+        return new WorkerView(instance, Optional.ofNullable(healthy), breaker.circuit(), offer.capability());
     }
 
     /** Starts the breaker over (closed, no failures remembered). */
@@ -133,24 +149,27 @@ public final class Worker implements SessionHost {
         meters.retire();
     }
 
-    /** What the worker turned out to offer; a worker that offers none is warned of once, when that is learnt. */
-    private void learned(Capability now) {
-        Capability before = capability;
-        capability = now;
-        if (now == Capability.NONE && before != Capability.NONE) {
-            LOG.warnf("action=session_capability outcome=none worker_id=%s: this worker offers no KV sessions, so "
-                    + "opens on it bind affinity only (router_only). Launch it with --enable-streaming-session "
-                    + "(pinned sessions) or --enable-session-radix-cache (radix-cache sessions).", instance.id());
-        } else if (now != before) {
-            LOG.infof("action=session_capability outcome=%s worker_id=%s", now.wireName(), instance.id());
+    /** The worker answered; one that was down has returned (and may have lost its sessions). */
+    private void up(String why) {
+        healthy = true;
+        if (down) {
+            down = false;
+            returned.accept(new WorkerReturned(this, why));
+        }
+    }
+
+    /** A call failed: a worker fault makes it unhealthy, a refused connection also down. */
+    private void faulted(Throwable failure) {
+        if (failure instanceof WorkerException worker && worker.workerFault()) {
+            healthy = false;
+            down |= worker.refused();
         }
     }
 
     private <T> Uni<T> guarded(TypeLiteral<Uni<T>> type, Supplier<Uni<T>> call) {
         return breaker.call(call, type)
-                .onItem().invoke(outcome -> healthy = true)
-                .onFailure(failure -> failure instanceof WorkerException worker && worker.workerFault())
-                .invoke(failure -> healthy = false);
+                .onItem().invoke(outcome -> up("it answers calls again after refusing connections"))
+                .onFailure().invoke(this::faulted);
     }
 
     /** Times an RPC that reached for the worker; calls an open breaker refused are not RPCs and are not timed. */

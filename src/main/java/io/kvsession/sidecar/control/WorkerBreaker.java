@@ -32,7 +32,7 @@ final class WorkerBreaker {
     <T> Uni<T> call(Supplier<Uni<T>> call, TypeLiteral<Uni<T>> type) {
         Guard current = guard;
         return Uni.createFrom().deferred(() -> current.get(call, type))
-                .onFailure(CircuitBreakerOpenException.class).transform(open -> WorkerException.unreachable(
+                .onFailure(CircuitBreakerOpenException.class).transform(open -> WorkerException.breakerOpen(
                         "the circuit breaker of worker " + instanceId + " is open after repeated failures; it lets "
                                 + "a trial call through after " + config.delay().toMillis() + " ms"));
     }

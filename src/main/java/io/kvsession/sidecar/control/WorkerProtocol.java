@@ -39,8 +39,8 @@ public interface WorkerProtocol {
     /** Whether the worker answers healthy within the deadline; false while it is starting. */
     Uni<Boolean> healthy(Instance instance, Duration deadline);
 
-    /** What sessions the worker offers; {@link Capability#UNKNOWN} when it does not say. */
-    Uni<Capability> capability(Instance instance, Duration deadline);
+    /** What the worker says of itself; capability {@link Capability#UNKNOWN} when it does not say. */
+    Uni<ServerInfo> serverInfo(Instance instance, Duration deadline);
 
     /** Whether a worker's error message says it does not know the session, which for a close means done. */
     static boolean meansUnknownSession(String message) {

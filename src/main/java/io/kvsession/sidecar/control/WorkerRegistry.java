@@ -25,7 +25,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * The workers the sidecar knows, by instance id, each with its state ({@link Worker}): static ones from
  * configuration, which never go away, and those each discovery source (DNS, etcd) found, which come and go with
  * it. A worker's state is created when it appears and retired when it goes. Every change is announced as
- * {@link InstancesChanged}.
+ * {@link InstancesChanged}, and a worker that comes back as {@link WorkerReturned}.
  */
 @ApplicationScoped
 public class WorkerRegistry {
@@ -37,13 +37,15 @@ public class WorkerRegistry {
     private final SidecarConfig.Rpc rpc;
     private final MeterRegistry meters;
     private final Event<InstancesChanged> changes;
+    private final Event<WorkerReturned> returns;
 
     public WorkerRegistry(SidecarConfig config, SglangProtocol sglang, DynamoProtocol dynamo, MeterRegistry meters,
-            Event<InstancesChanged> changes) {
+            Event<InstancesChanged> changes, Event<WorkerReturned> returns) {
         this.protocols = Map.of(Protocol.SGLANG, sglang, Protocol.DYNAMO, dynamo);
         this.rpc = config.rpc();
         this.meters = meters;
         this.changes = changes;
+        this.returns = returns;
         config.workers().forEach((id, worker) -> workers.put(id, create(Instance.of(id, worker.url(),
                 worker.protocol()))));
         this.staticIds = Set.copyOf(workers.keySet());
@@ -127,6 +129,6 @@ public class WorkerRegistry {
     }
 
     private Worker create(Instance instance) {
-        return new Worker(instance, protocols.get(instance.protocol()), rpc, meters);
+        return new Worker(instance, protocols.get(instance.protocol()), rpc, meters, returns::fire);
     }
 }

@@ -61,7 +61,7 @@ public class GrpcFailures implements ExceptionHandlerProvider {
             case UNAUTHENTICATED -> Status.UNAUTHENTICATED;
             case NOT_FOUND -> Status.NOT_FOUND;
             case CONFLICT -> Status.FAILED_PRECONDITION;
-            case TABLE_FULL -> Status.RESOURCE_EXHAUSTED;
+            case TABLE_FULL, BACKLOG_FULL -> Status.RESOURCE_EXHAUSTED;
             case WORKER_REJECTED -> Status.ABORTED;
             case WORKER_UNAVAILABLE, SHUTTING_DOWN -> Status.UNAVAILABLE;
             case WORKER_TIMEOUT -> Status.DEADLINE_EXCEEDED;

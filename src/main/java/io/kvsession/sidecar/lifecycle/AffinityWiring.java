@@ -7,6 +7,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import org.jboss.logging.Logger;
+
 import io.kvsession.sidecar.affinity.AffinityStore;
 import io.kvsession.sidecar.affinity.AffinityTable;
 import io.kvsession.sidecar.affinity.MemoryAffinityStore;
@@ -20,6 +22,8 @@ import io.quarkus.runtime.StartupEvent;
 @ApplicationScoped
 public class AffinityWiring {
 
+    private static final Logger LOG = Logger.getLogger(AffinityWiring.class);
+
     @Produces
     @Singleton
     Clock clock() {
@@ -29,6 +33,10 @@ public class AffinityWiring {
     @Produces
     @Singleton
     AffinityStore affinityStore(Clock clock, SidecarConfig config, SessionEndings ends) {
+        LOG.infof("action=affinity_store outcome=memory max_entries=%d: bindings live in this process only and start "
+                + "empty; a restart forgets them (on SIGTERM their worker sessions are closed). "
+                + "kvsession.affinity.store=redis shares them between replicas and keeps them across restarts.",
+                config.affinity().maxEntries());
         return new MemoryAffinityStore(new AffinityTable(clock, config.affinity().maxEntries(),
                 expired -> ends.ended(expired, Ending.expired())));
     }

@@ -5,15 +5,17 @@ import java.time.Duration;
 /**
  * When closes retry and when they give up (SPEC §3.4), as pure functions of attempts and time: backoff from
  * {@code firstBackoff} doubling up to {@code maxBackoff}; give up once the next attempt would come after the worker
- * has dropped the session on its own ({@code ttl + workerTimeoutBuffer} after the close began); a rollback close is
- * sent again {@code rollbackConfirmAfter} after it started, in case a late open landed after it.
+ * has dropped the session on its own ({@code ttl + workerTimeoutBuffer} after the close began). A rollback close is
+ * sent again {@code rollbackConfirmAfter} after it started, then at doubling intervals until that same time, in case
+ * a late open landed after it: a worker does not say whether it held the session.
  *
  * @param maxPending most closes waiting or retrying at once
+ * @param maxPendingUnbound most of them for sessions this sidecar never bound
  * @param maxDeferred most closes held for their request at once
  * @param guardMaxWait a held close whose request never finishes runs after this
  */
 public record ClosePolicy(Duration firstBackoff, Duration maxBackoff, Duration workerTimeoutBuffer,
-        Duration rollbackConfirmAfter, int maxPending, int maxDeferred, Duration guardMaxWait) {
+        Duration rollbackConfirmAfter, int maxPending, int maxPendingUnbound, int maxDeferred, Duration guardMaxWait) {
 
     /** The pause after {@code attempts} failed attempts (1 = after the first). */
     public Duration backoff(int attempts) {

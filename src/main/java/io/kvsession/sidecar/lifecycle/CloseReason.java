@@ -6,6 +6,8 @@ import java.util.Locale;
 public enum CloseReason {
     /** A client closed the session. */
     CLOSE,
+    /** A client closed a session this sidecar had not bound, on the worker it named. */
+    CLOSE_UNBOUND,
     /** The request the close waited for finished. */
     FINISH,
     /** The binding's TTL lapsed. */
@@ -17,7 +19,9 @@ public enum CloseReason {
     /** An open failed while the worker may hold the session. */
     ROLLBACK,
     /** The request the close waited for never finished. */
-    GUARD_TIMEOUT;
+    GUARD_TIMEOUT,
+    /** The sidecar stops and forgets the binding (memory store). */
+    SHUTDOWN;
 
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);

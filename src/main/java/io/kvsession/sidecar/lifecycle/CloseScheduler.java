@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.kvsession.sidecar.Timers;
 import io.kvsession.sidecar.control.SessionHost;
@@ -13,8 +14,10 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Closes worker sessions in the background, off every request path (SPEC §3.4), retried as {@link ClosePolicy} says
- * until one lands; the worker not knowing the session counts as closed. At most {@code maxPending} closes wait at
- * once; beyond that, and at every give-up, the close is recorded as lost, never dropped silently. Plain Java over
+ * until one lands; the worker not knowing the session counts as closed. A rollback close, once landed, is sent again
+ * at doubling intervals until the worker would have dropped the session itself, in case a late open lands after it.
+ * At most {@code maxPending} closes wait at once, and {@code maxPendingUnbound} of sessions this sidecar never
+ * bound; past that a close is refused, and a give-up is recorded as lost — never dropped silently. Plain Java over
  * {@link Timers} and {@link SessionHost}, so that its timing is tested with a clock that moves only when told.
  */
 public final class CloseScheduler {
@@ -25,8 +28,11 @@ public final class CloseScheduler {
         final String contextId;
         final CloseReason reason;
         final long giveUpAtNanos;
-        /** A rollback is sent again at this time, in case a late open landed after the first close. */
+        /** When a landed rollback is sent again, and the interval after that; 0 when it is not a rollback. */
         volatile long confirmAtNanos;
+        volatile long resendEveryNanos;
+        /** Whether an attempt has landed: what is left is only a rollback's confirmation. */
+        volatile boolean landed;
         int attempts;
         volatile boolean superseded;
         volatile CompletableFuture<?> inFlight;
@@ -41,6 +47,7 @@ public final class CloseScheduler {
     }
 
     private final ConcurrentHashMap<SessionOnWorker, Pending> pending = new ConcurrentHashMap<>();
+    private final AtomicInteger unbound = new AtomicInteger();
     private final Timers timers;
     private final LifecycleRecorder recorder;
     private final ClosePolicy policy;
@@ -51,24 +58,27 @@ public final class CloseScheduler {
         this.policy = policy;
     }
 
+    /** Whether a close for this reason would be taken now. */
+    public boolean hasRoom(CloseReason reason) {
+        return pending.size() < policy.maxPending()
+                && (reason != CloseReason.CLOSE_UNBOUND || unbound.get() < policy.maxPendingUnbound());
+    }
+
     /**
      * Starts closing the session on the worker now; false when the backlog is full and the close was given up.
      *
      * @param ttl the session's TTL; the worker expires the session itself {@code ttl + buffer} after its last use
      */
     public boolean schedule(String sessionId, SessionHost host, Duration ttl, String contextId, CloseReason reason) {
-        return enqueue(new SessionOnWorker(sessionId, host.instanceId()), host, ttl, contextId, reason, 0);
+        return enqueue(new SessionOnWorker(sessionId, host.instanceId()), host, ttl, contextId, reason, false);
     }
 
     /**
-     * Closes a session whose open failed although the worker may hold it. An open that timed out can still be carried
-     * out by the worker later, after a first close, so the close is sent again once
-     * {@link ClosePolicy#rollbackConfirmAfter()} has passed. Until then it stays pending: a new open of the session
-     * on the worker supersedes it.
+     * Closes a session whose open failed although the worker may hold it. It stays pending after it lands, to be
+     * sent again (see {@link ClosePolicy}); until then a new open of the session on the worker supersedes it.
      */
     public void rollback(String sessionId, SessionHost host, Duration ttl, String contextId) {
-        enqueue(new SessionOnWorker(sessionId, host.instanceId()), host, ttl, contextId, CloseReason.ROLLBACK,
-                timers.nanoTime() + policy.rollbackConfirmAfter().toNanos());
+        enqueue(new SessionOnWorker(sessionId, host.instanceId()), host, ttl, contextId, CloseReason.ROLLBACK, true);
     }
 
     /**
@@ -81,7 +91,7 @@ public final class CloseScheduler {
         if (superseded == null) {
             return Uni.createFrom().item(false);
         }
-        superseded.superseded = true;
+        forget(superseded);
         recorder.record(LifecycleEvent.of(Action.CLOSE, Outcome.SUPERSEDED, key, superseded.contextId,
                 "the session is opened again on the same worker"));
         CompletableFuture<?> onTheWire = superseded.inFlight;
@@ -89,18 +99,18 @@ public final class CloseScheduler {
                 : Uni.createFrom().completionStage(onTheWire).onItemOrFailure().transform((ignored, failure) -> true);
     }
 
-    /** Closes waiting or retrying now. */
+    /** Closes running or waiting to retry, not counting landed rollbacks waiting to be sent again. */
     public int pendingCount() {
-        return pending.size();
+        return (int) pending.values().stream().filter(close -> !close.landed).count();
     }
 
     /**
-     * Waits, blocking, until every pending close has finished or the timeout passed; what is left is recorded as
-     * lost. For shutdown only.
+     * Waits, blocking, until every close that has not landed has, or the timeout passed; what is left is recorded as
+     * lost. Landed rollbacks are not waited for. For shutdown only.
      */
     public boolean drain(Duration timeout) {
         long deadline = timers.nanoTime() + timeout.toNanos();
-        while (!pending.isEmpty() && timers.nanoTime() < deadline) {
+        while (pendingCount() > 0 && timers.nanoTime() < deadline) {
             try {
                 Thread.sleep(10);
             } catch (InterruptedException interrupted) {
@@ -108,30 +118,41 @@ public final class CloseScheduler {
                 break;
             }
         }
-        boolean drained = pending.isEmpty();
+        boolean drained = pendingCount() == 0;
         for (Pending left : pending.values()) {
             if (pending.remove(left.key, left)) {
-                left.superseded = true;
-                giveUp(left.key, left.contextId, "shutdown drain timeout of " + timeout.toMillis() + " ms passed");
+                forget(left);
+                if (!left.landed) {
+                    giveUp(left.key, left.contextId, "shutdown drain timeout of " + timeout.toMillis() + " ms passed");
+                }
             }
         }
         return drained;
     }
 
     private boolean enqueue(SessionOnWorker key, SessionHost host, Duration ttl, String contextId, CloseReason reason,
-            long confirmAtNanos) {
-        if (pending.size() >= policy.maxPending()) {
+            boolean rollback) {
+        if (!hasRoom(reason)) {
             giveUp(key, contextId, "close backlog full (" + pending.size() + " pending); the worker drops the "
                     + "session after its own timeout");
             return false;
         }
-        Pending fresh = new Pending(key, host, contextId, reason, policy.giveUpAtNanos(timers.nanoTime(), ttl));
-        fresh.confirmAtNanos = confirmAtNanos;
+        long now = timers.nanoTime();
+        Pending fresh = new Pending(key, host, contextId, reason, policy.giveUpAtNanos(now, ttl));
+        if (rollback) {
+            fresh.confirmAtNanos = now + policy.rollbackConfirmAfter().toNanos();
+            fresh.resendEveryNanos = policy.rollbackConfirmAfter().multipliedBy(2).toNanos();
+        }
         Pending existing = pending.putIfAbsent(key, fresh);
         if (existing == null) {
+            if (reason == CloseReason.CLOSE_UNBOUND) {
+                unbound.incrementAndGet();
+            }
             attempt(fresh);
-        } else if (confirmAtNanos > existing.confirmAtNanos) {
-            existing.confirmAtNanos = confirmAtNanos;
+        } else if (rollback && existing.resendEveryNanos == 0) {
+            // A plain close was pending; as a rollback it must now also be sent again.
+            existing.resendEveryNanos = fresh.resendEveryNanos;
+            existing.confirmAtNanos = fresh.confirmAtNanos;
         }
         return true;
     }
@@ -148,33 +169,59 @@ public final class CloseScheduler {
                     if (close.superseded) {
                         return;
                     }
-                    long confirmIn = close.confirmAtNanos - timers.nanoTime();
-                    if (failure == null && confirmIn > 0) {
-                        timers.after(Duration.ofNanos(confirmIn), () -> attempt(close));
-                    } else if (failure == null) {
-                        pending.remove(close.key, close);
+                    if (failure != null) {
+                        retryOrGiveUp(close, failure);
+                        return;
+                    }
+                    if (!close.landed) {
+                        close.landed = true;
                         recorder.record(new LifecycleEvent(Action.CLOSE, Outcome.OK, close.key.sessionId(),
                                 close.key.instanceId(), null, close.contextId, started, close.reason.wireName()
                                         + ", " + outcome.name().toLowerCase(Locale.ROOT) + " after "
                                         + close.attempts + " attempt(s)"));
-                    } else {
-                        retryOrGiveUp(close, failure);
                     }
+                    sendAgainOrFinish(close);
                 });
+    }
+
+    /** A landed close is done, unless it is a rollback with a confirmation still due before its give-up time. */
+    private void sendAgainOrFinish(Pending close) {
+        long now = timers.nanoTime();
+        if (close.resendEveryNanos > 0 && close.confirmAtNanos <= now) {
+            long next = now + close.resendEveryNanos;
+            close.resendEveryNanos *= 2;
+            close.confirmAtNanos = next < close.giveUpAtNanos ? next : 0;
+        }
+        if (close.confirmAtNanos > now) {
+            timers.after(Duration.ofNanos(close.confirmAtNanos - now), () -> attempt(close));
+        } else if (pending.remove(close.key, close)) {
+            forget(close);
+        }
     }
 
     private void retryOrGiveUp(Pending close, Throwable failure) {
         Duration backoff = policy.backoff(close.attempts);
         if (policy.givesUp(timers.nanoTime(), backoff, close.giveUpAtNanos)) {
             if (pending.remove(close.key, close)) {
-                giveUp(close.key, close.contextId, "gave up after " + close.attempts + " attempt(s), the worker "
-                        + "has dropped the session on its own by now: " + failure.getMessage());
+                forget(close);
+                if (!close.landed) {
+                    giveUp(close.key, close.contextId, "gave up after " + close.attempts + " attempt(s), the "
+                            + "worker has dropped the session on its own by now: " + failure.getMessage());
+                }
             }
             return;
         }
         recorder.record(LifecycleEvent.of(Action.CLOSE, Outcome.RETRIED, close.key, close.contextId, "attempt "
                 + close.attempts + " failed, next in " + backoff.toMillis() + " ms: " + failure.getMessage()));
         timers.after(backoff, () -> attempt(close));
+    }
+
+    /** A close leaves the backlog (landed, given up, superseded or drained). */
+    private void forget(Pending close) {
+        close.superseded = true;
+        if (close.reason == CloseReason.CLOSE_UNBOUND) {
+            unbound.decrementAndGet();
+        }
     }
 
     private void giveUp(SessionOnWorker key, String contextId, String why) {

@@ -17,7 +17,9 @@ public record Ending(Reason reason, String contextId, String afterContextId, lon
         /** Its TTL lapsed. */
         EXPIRED,
         /** Its worker left discovery. */
-        INSTANCE_GONE
+        INSTANCE_GONE,
+        /** The sidecar stops, and its store forgets bindings. */
+        SHUTDOWN
     }
 
     /** Context id of expiry closes (SPEC §2.6). */
@@ -33,6 +35,10 @@ public record Ending(Reason reason, String contextId, String afterContextId, lon
 
     public static Ending expired() {
         return new Ending(Reason.EXPIRED, REAPER_CONTEXT, null, 0);
+    }
+
+    public static Ending shutdown() {
+        return new Ending(Reason.SHUTDOWN, null, null, 0);
     }
 
     public static Ending instanceGone(String contextId) {

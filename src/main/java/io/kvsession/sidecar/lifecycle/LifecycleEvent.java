@@ -28,7 +28,9 @@ public record LifecycleEvent(Action action, Outcome outcome, String sessionId, S
         EXPIRED,
         CLOSE,
         ROUTE,
-        FINISH;
+        FINISH,
+        /** A session re-opened on a worker that came back. */
+        RECONCILE;
 
         public String wireName() {
             return name().toLowerCase(Locale.ROOT);
@@ -66,7 +68,9 @@ public record LifecycleEvent(Action action, Outcome outcome, String sessionId, S
         UNDEFERRED(Severity.FAILED),
         STICKY_HIT(Severity.NORMAL),
         STICKY_MISS(Severity.NORMAL),
-        REBOUND(Severity.NORMAL);
+        REBOUND(Severity.NORMAL),
+        /** The worker had lost the session and holds it again. */
+        REOPENED(Severity.FAILED);
 
         private final Severity severity;
 
@@ -120,7 +124,7 @@ public record LifecycleEvent(Action action, Outcome outcome, String sessionId, S
             case UNBIND -> SessionEvent.Type.CLOSED;
             case EXPIRED -> SessionEvent.Type.EXPIRED;
             case CLOSE -> outcome == Outcome.GAVE_UP ? SessionEvent.Type.CLOSE_FAILED : null;
-            case ROUTE, FINISH -> null;
+            case ROUTE, FINISH, RECONCILE -> null;
         };
     }
 }

@@ -44,6 +44,7 @@ public class LifecycleTimers implements Timers {
         return () -> scheduled.cancel(false);
     }
 
+    @Override
     public void every(Duration period, Runnable task) {
         executor.scheduleAtFixedRate(guarded(task), period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
     }

@@ -24,14 +24,16 @@ public class SessionCloser {
     private final AffinityStore store;
     private final WorkerRegistry registry;
     private final SessionEndings ends;
+    private final WorkerCloses closes;
 
     public SessionCloser(Intake intake, OpenFlights flights, AffinityStore store, WorkerRegistry registry,
-            SessionEndings ends) {
+            SessionEndings ends, WorkerCloses closes) {
         this.intake = intake;
         this.flights = flights;
         this.store = store;
         this.registry = registry;
         this.ends = ends;
+        this.closes = closes;
     }
 
     public Uni<Closed> close(Commands.Close command) {
@@ -39,6 +41,7 @@ public class SessionCloser {
             CloseOrder order = intake.close(command);
             Ending ending = Ending.closed(order.contextId(), order.afterContextId(), System.nanoTime());
             return flights.settled(order.sessionId())
+                    .invoke(ignored -> closes.requireRoom(CloseReason.CLOSE))
                     .flatMap(ignored -> store.unbind(order.sessionId()))
                     .map(removed -> removed.isPresent() ? closedBound(removed.get(), ending)
                             : closedUnbound(order, ending));
@@ -61,6 +64,9 @@ public class SessionCloser {
     private Closed closedUnbound(CloseOrder order, Ending ending) {
         SessionHost host = order.instanceId() == null || registry.isEmpty() ? null
                 : registry.require(order.instanceId());
+        if (host != null) {
+            closes.requireRoom(CloseReason.CLOSE_UNBOUND);
+        }
         EngineClose decision = ends.endUnbound(order.sessionId(), host, order.instanceId(), order.ttl(), ending);
         return new Closed(order.sessionId(), order.instanceId(), decision);
     }

@@ -39,13 +39,14 @@ public class SessionEndings {
     /** The binding has left the store; its worker session, if any, is closed on the worker the registry knows. */
     public EngineClose ended(Binding binding, Ending ending) {
         SessionHost host = binding.kind().engineBacked() ? registry.find(binding.instanceId()).orElse(null) : null;
-        return end(binding.sessionId(), binding.instanceId(), binding.kind(), binding.timeout(), host, ending);
+        return end(binding.sessionId(), binding.instanceId(), binding.kind(), binding.timeout(), host, ending,
+                closeReason(ending.reason()));
     }
 
     /** The binding has left the store because its worker went; its session is closed on that worker still. */
     public EngineClose ended(Binding binding, SessionHost gone) {
         return end(binding.sessionId(), binding.instanceId(), binding.kind(), binding.timeout(),
-                binding.kind().engineBacked() ? gone : null, Ending.instanceGone(null));
+                binding.kind().engineBacked() ? gone : null, Ending.instanceGone(null), CloseReason.INSTANCE_GONE);
     }
 
     /** Removes the binding if it is still that revision, then ends it; tells whether it was removed. */
@@ -63,7 +64,7 @@ public class SessionEndings {
      */
     public EngineClose endUnbound(String sessionId, SessionHost host, String instanceId, Duration ttl,
             Ending ending) {
-        return end(sessionId, instanceId, null, ttl, host, ending);
+        return end(sessionId, instanceId, null, ttl, host, ending, CloseReason.CLOSE_UNBOUND);
     }
 
     /** The request finished (success, error or cancel alike): its deferred closes start now. */
@@ -75,13 +76,13 @@ public class SessionEndings {
     }
 
     private EngineClose end(String sessionId, String instanceId, BindingKind kind, Duration ttl, SessionHost host,
-            Ending ending) {
+            Ending ending, CloseReason reason) {
         EngineClose decision = EngineClose.NONE;
         if (host != null && ending.afterContextId() != null) {
             closes.closeAfter(ending.afterContextId(), sessionId, host, ttl);
             decision = EngineClose.DEFERRED;
         } else if (host != null) {
-            closes.closeNow(sessionId, host, ttl, ending.contextId(), closeReason(ending.reason()));
+            closes.closeNow(sessionId, host, ttl, ending.contextId(), reason);
             decision = EngineClose.SCHEDULED;
         }
         recorder.record(event(sessionId, instanceId, kind, ttl, ending, decision));
@@ -106,17 +107,25 @@ public class SessionEndings {
                 outcome = Outcome.INSTANCE_GONE;
                 detail = "instance " + instanceId + " is gone";
             }
+            case SHUTDOWN -> {
+                outcome = decisionOutcome(decision);
+                detail = "the sidecar stops and its memory store forgets the binding";
+            }
             default -> {
-                outcome = switch (decision) {
-                    case SCHEDULED -> Outcome.SCHEDULED;
-                    case DEFERRED -> Outcome.DEFERRED;
-                    case NONE -> Outcome.NONE;
-                };
+                outcome = decisionOutcome(decision);
                 detail = ending.afterContextId() == null ? null : "after request " + ending.afterContextId();
             }
         }
         return new LifecycleEvent(action, outcome, sessionId, instanceId, kind, ending.contextId(),
                 ending.startedNanos(), detail);
+    }
+
+    private static Outcome decisionOutcome(EngineClose decision) {
+        return switch (decision) {
+            case SCHEDULED -> Outcome.SCHEDULED;
+            case DEFERRED -> Outcome.DEFERRED;
+            case NONE -> Outcome.NONE;
+        };
     }
 
     private static CloseReason closeReason(Ending.Reason reason) {
@@ -125,6 +134,7 @@ public class SessionEndings {
             case REPLACED -> CloseReason.REBIND;
             case EXPIRED -> CloseReason.EXPIRY;
             case INSTANCE_GONE -> CloseReason.INSTANCE_GONE;
+            case SHUTDOWN -> CloseReason.SHUTDOWN;
         };
     }
 }

@@ -5,6 +5,8 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.kvsession.sidecar.Failure;
+import io.kvsession.sidecar.SidecarException;
 import io.kvsession.sidecar.Timers;
 import io.kvsession.sidecar.config.SidecarConfig;
 import io.kvsession.sidecar.control.SessionHost;
@@ -26,9 +28,19 @@ public class WorkerCloses {
     public WorkerCloses(Timers timers, LifecycleRecorder recorder, SidecarConfig config) {
         ClosePolicy policy = new ClosePolicy(FIRST_BACKOFF, config.rpc().closeMaxBackoff(),
                 config.session().workerTimeoutBuffer(), config.rpc().openTimeout().multipliedBy(2),
-                config.rpc().closeMaxPending(), config.affinity().maxEntries(), config.guard().maxWait());
+                config.rpc().closeMaxPending(), config.rpc().closeMaxPendingUnbound(), config.affinity().maxEntries(),
+                config.guard().maxWait());
         this.scheduler = new CloseScheduler(timers, recorder, policy);
         this.deferred = new DeferredCloses(scheduler, timers, recorder, policy);
+    }
+
+    /** 429 when a close for this reason would not be taken now: better refused than accepted and dropped. */
+    public void requireRoom(CloseReason reason) {
+        if (!scheduler.hasRoom(reason)) {
+            throw new SidecarException(Failure.BACKLOG_FULL, "too many worker closes are waiting"
+                    + (reason == CloseReason.CLOSE_UNBOUND ? " for sessions this sidecar did not bind" : "")
+                    + "; retry shortly");
+        }
     }
 
     /** Closes now, in the background; false when the backlog was full and the close given up. */

@@ -16,7 +16,7 @@ final class HttpFailures {
             case UNAUTHENTICATED -> 401;
             case NOT_FOUND -> 404;
             case CONFLICT -> 409;
-            case TABLE_FULL -> 429;
+            case TABLE_FULL, BACKLOG_FULL -> 429;
             case WORKER_REJECTED -> 502;
             case WORKER_UNAVAILABLE, SHUTTING_DOWN -> 503;
             case WORKER_TIMEOUT -> 504;
@@ -30,6 +30,7 @@ final class HttpFailures {
             case NOT_FOUND -> "Not found";
             case CONFLICT -> "Session bound to another instance";
             case TABLE_FULL -> "Affinity table full";
+            case BACKLOG_FULL -> "Close backlog full";
             case WORKER_REJECTED -> "Worker rejected the call";
             case WORKER_UNAVAILABLE -> "Worker unavailable";
             case SHUTTING_DOWN -> "Sidecar shutting down";
@@ -46,6 +47,8 @@ final class HttpFailures {
             case CONFLICT -> "The session is bound to another instance";
             case TABLE_FULL -> "The affinity table is full (kvsession.affinity.max-entries); Retry-After says when "
                     + "to try again";
+            case BACKLOG_FULL -> "Too many worker closes are waiting (kvsession.rpc.close-max-pending, or "
+                    + "close-max-pending-unbound for sessions not bound here); nothing was unbound";
             case WORKER_REJECTED -> "The worker answered with an error; its message is in detail";
             case WORKER_UNAVAILABLE -> "The worker is unreachable or its circuit is open";
             case SHUTTING_DOWN -> "The sidecar is shutting down";

@@ -90,7 +90,7 @@ public class SessionResource {
     @Operation(summary = "Unbind the session and close its KV session",
             description = "The worker close runs in the background, retried until it lands, or after the request "
                     + "named by after_context_id finishes. The body is optional.")
-    @Extension(name = ProblemResponses.FAILURES, value = "INVALID_ARGUMENT,NOT_FOUND,SHUTTING_DOWN")
+    @Extension(name = ProblemResponses.FAILURES, value = "INVALID_ARGUMENT,NOT_FOUND,BACKLOG_FULL,SHUTTING_DOWN")
     @APIResponse(responseCode = "202", description = "Unbound; engine_close says what happens on the worker")
     public Uni<RestResponse<Bodies.Close>> close(@RestPath("session_id") String sessionId, CloseRequest body) {
         CloseRequest request = body == null ? new CloseRequest(null, null, null) : body;

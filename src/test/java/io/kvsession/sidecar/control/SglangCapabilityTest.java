@@ -118,7 +118,7 @@ class SglangCapabilityTest extends FakeWorkersTest {
         flip.restart(Duration.ZERO);
         flip.sessionMode(SessionMode.STREAMING);
 
-        Eventually.await(Duration.ofSeconds(5), () -> "engine sessions on flip once it offers them",
+        Eventually.await(Duration.ofSeconds(8), () -> "engine sessions on flip once it offers them",
                 () -> "engine_backed".equals(open(newSession("after"), "flip").extract().path("kind")));
         assertEquals("streaming", capability("flip"));
         Management.get("/q/health/ready").statusCode(200)

@@ -173,7 +173,7 @@ class GrpcApiTest extends FakeWorkersTest {
                 .setSessionControl(SessionControl.newBuilder().setSessionId("s").setActionValue(42)).build()));
         assertCode(Status.Code.INVALID_ARGUMENT, () -> sidecar.listSessions(ListSessionsRequest.newBuilder()
                 .setLimit(5000).build()));
-        assertTrue(workers.get("w1").rpcs().isEmpty());
+        assertTrue(workers.get("w1").opens("s").isEmpty());
     }
 
     @Test

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class ClosePolicyTest {
 
     static final ClosePolicy POLICY = new ClosePolicy(Duration.ofMillis(100), Duration.ofSeconds(5),
-            Duration.ofSeconds(30), Duration.ofSeconds(10), 100, 100, Duration.ofMinutes(10));
+            Duration.ofSeconds(30), Duration.ofSeconds(10), 100, 10, 100, Duration.ofMinutes(10));
 
     @Test
     void backoffDoublesFrom100MillisUpToTheCap() {

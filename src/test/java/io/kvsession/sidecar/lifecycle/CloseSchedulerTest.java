@@ -24,7 +24,7 @@ class CloseSchedulerTest {
     private final ManualTimers timers = new ManualTimers();
     private final List<LifecycleEvent> events = new CopyOnWriteArrayList<>();
     private final ClosePolicy policy = new ClosePolicy(Duration.ofMillis(100), Duration.ofMillis(400),
-            Duration.ofSeconds(1), Duration.ofSeconds(1), 3, 3, Duration.ofSeconds(2));
+            Duration.ofSeconds(1), Duration.ofSeconds(1), 3, 2, 3, Duration.ofSeconds(2));
     private final CloseScheduler closes = new CloseScheduler(timers, events::add, policy);
     private final ScriptedHost worker = new ScriptedHost("w1", timers);
 
@@ -69,17 +69,46 @@ class CloseSchedulerTest {
     }
 
     @Test
-    void aRollbackIsSentAgainOnceTheConfirmDelayHasPassed() {
-        closes.rollback("s1", worker, TTL, "ctx");
+    void aLandedRollbackStaysSupersedableUntilItsLastConfirmation() {
+        closes.rollback("s1", worker, Duration.ofSeconds(10), "ctx");
         assertEquals(1, worker.received("s1").size());
-        assertEquals(1, closes.pendingCount(), "kept until confirmed, in case a late open lands");
-
         timers.advance(Duration.ofMillis(999));
         assertEquals(1, worker.received("s1").size());
         timers.advance(Duration.ofMillis(1));
+        assertEquals(2, worker.received("s1").size(), "sent again after the confirm delay");
 
-        assertEquals(2, worker.received("s1").size());
-        assertEquals(0, closes.pendingCount());
+        assertTrue(closes.supersede(new SessionOnWorker("s1", "w1")).await().indefinitely(),
+                "a re-open learns that the worker may hold the session");
+        timers.advance(Duration.ofSeconds(20));
+        assertEquals(2, worker.received("s1").size(), "no confirmation after the supersede");
+    }
+
+    @Test
+    void aRollbackIsSentAgainAtDoublingIntervalsUntilTheWorkerWouldHaveDroppedTheSession() {
+        closes.rollback("s1", worker, Duration.ofSeconds(10), "ctx");
+        assertEquals(0, closes.pendingCount(), "landed: only its confirmations are left");
+
+        timers.advance(Duration.ofSeconds(30));
+
+        long first = worker.received("s1").get(0).atNanos();
+        List<Long> sentAtSeconds = worker.received("s1").stream()
+                .map(close -> TimeUnit.NANOSECONDS.toSeconds(close.atNanos() - first)).toList();
+        assertEquals(List.of(0L, 1L, 3L, 7L), sentAtSeconds, "then 15 s would be after TTL 10 s + buffer 1 s");
+        assertEquals(0, timers.waiting());
+        assertEquals(List.of(Outcome.OK), outcomes(Action.CLOSE), "recorded once, when it first landed");
+    }
+
+    @Test
+    void closesOfSessionsNeverBoundHaveASmallerBudgetOfTheirOwn() {
+        worker.holdNext();
+        worker.holdNext();
+        assertTrue(closes.schedule("junk-1", worker, TTL, null, CloseReason.CLOSE_UNBOUND));
+        assertTrue(closes.schedule("junk-2", worker, TTL, null, CloseReason.CLOSE_UNBOUND));
+
+        assertFalse(closes.hasRoom(CloseReason.CLOSE_UNBOUND));
+        assertFalse(closes.schedule("junk-3", worker, TTL, null, CloseReason.CLOSE_UNBOUND));
+        assertTrue(closes.hasRoom(CloseReason.CLOSE), "a real close still fits");
+        assertTrue(closes.schedule("real", worker, TTL, null, CloseReason.CLOSE));
     }
 
     @Test

@@ -13,7 +13,10 @@ import io.kvsession.sidecar.support.Eventually;
 import io.kvsession.sidecar.support.FakeWorker;
 import io.kvsession.sidecar.support.SidecarProcess;
 
-/** SIGTERM on the packaged sidecar: pending closes reach the worker before the process exits, with status 0. */
+/**
+ * SIGTERM on the packaged sidecar: pending closes reach the worker before the process exits, with status 0, and so
+ * do the closes of sessions still bound, which the memory store would forget.
+ */
 class GracefulShutdownIT {
 
     private final FakeWorker worker = new FakeWorker("w1").start();
@@ -32,6 +35,7 @@ class GracefulShutdownIT {
                 "kvsession.shutdown.drain-timeout", "8s"))) {
             assertEquals(200, sidecar.post("/v1/sessions/held/open", "{\"instance_id\":\"w1\"}").statusCode());
             assertEquals(200, sidecar.post("/v1/sessions/flaky/open", "{\"instance_id\":\"w1\"}").statusCode());
+            assertEquals(200, sidecar.post("/v1/sessions/still-bound/open", "{\"instance_id\":\"w1\"}").statusCode());
             assertEquals(202, sidecar.post("/v1/sessions/held/close",
                     "{\"after_context_id\":\"a-request-that-never-finishes\"}").statusCode());
             worker.failCloses(3);
@@ -43,12 +47,15 @@ class GracefulShutdownIT {
             int status = sidecar.terminate(Duration.ofSeconds(15));
 
             assertEquals(0, status, sidecar.log());
-            assertTrue(worker.sessions().isEmpty(), "both closes landed before the exit: " + worker.rpcs());
+            assertTrue(worker.sessions().isEmpty(), "every close landed before the exit: " + worker.rpcs());
+            assertEquals(1, worker.closes("still-bound").size(), "the bound session was closed, not forgotten");
             assertTrue(worker.closes("held").size() >= 1, "the deferred close was flushed on SIGTERM");
             assertTrue(worker.closes("flaky").size() >= 2, "the retrying close went on until it landed");
             assertEquals(5, worker.closes("held").size() + worker.closes("flaky").size(),
                     "three refused attempts and two that landed, nothing more");
             assertTrue(sidecar.log().contains("action=shutdown outcome=drained"), sidecar.log());
+            assertTrue(sidecar.log().contains("action=affinity_store outcome=memory"), "the start says the memory "
+                    + "store starts empty: " + sidecar.log());
         }
     }
 }

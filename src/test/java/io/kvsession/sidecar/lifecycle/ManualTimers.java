@@ -29,6 +29,14 @@ final class ManualTimers implements Timers {
         return () -> cancelled[0] = true;
     }
 
+    @Override
+    public void every(Duration period, Runnable task) {
+        after(period, () -> {
+            task.run();
+            every(period, task);
+        });
+    }
+
     /** Moves the clock forward, running every task that comes due on the way at its own time. */
     void advance(Duration by) {
         long target;

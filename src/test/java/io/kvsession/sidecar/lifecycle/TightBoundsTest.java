@@ -5,6 +5,7 @@ import static io.kvsession.sidecar.support.Api.close;
 import static io.kvsession.sidecar.support.Api.newSession;
 import static io.kvsession.sidecar.support.Api.open;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,6 +47,8 @@ class TightBoundsTest extends FakeWorkersTest {
             bind(session, Map.of("instance_id", "w1")).statusCode(200);
         }
         String overflow = newSession("overflow");
+        double refusedBefore = Metrics.value("kvsession_lifecycle_calls_total", "operation=\"open\"",
+                "outcome=\"table_full\"");
 
         open(overflow, "w1").statusCode(429)
                 .header("Retry-After", "1")
@@ -57,6 +60,8 @@ class TightBoundsTest extends FakeWorkersTest {
                 OpenSessionRequest.newBuilder().setSessionId(overflow).setInstanceId("w1").build()));
         assertEquals(Status.Code.RESOURCE_EXHAUSTED, exhausted.getStatus().getCode());
         assertTrue(workers.get("w1").opens(overflow).isEmpty(), "no RPC for a session that cannot be bound");
+        assertEquals(refusedBefore + 2, Metrics.value("kvsession_lifecycle_calls_total", "operation=\"open\"",
+                "outcome=\"table_full\""), "a refusal before any RPC is counted too");
         bind(sessions.get(0), Map.of("instance_id", "w2")).statusCode(200);
         sessions.forEach(session -> close(session, Map.of()).statusCode(202));
         open(overflow, "w1").statusCode(200);
@@ -79,5 +84,24 @@ class TightBoundsTest extends FakeWorkersTest {
                         "outcome=\"gave_up\"") == before + 1);
         w3.start();
         assertEquals(List.of(), w3.closes(session), "nothing reached the worker while it was down");
+    }
+
+    @Test
+    void closesOfSessionsNeverBoundCannotCrowdOutRealOnes() {
+        FakeWorker w3 = workers.get("w3");
+        String real = newSession("real");
+        open(real, "w3").statusCode(200);
+        w3.stop();
+
+        close(newSession("junk-1"), Map.of("instance_id", "w3")).statusCode(202);
+        close(newSession("junk-2"), Map.of("instance_id", "w3")).statusCode(202);
+        close(newSession("junk-3"), Map.of("instance_id", "w3")).statusCode(429)
+                .contentType("application/problem+json")
+                .body("detail", containsString("did not bind"));
+
+        close(real, Map.of()).statusCode(202).body("engine_close", equalTo("scheduled"));
+        w3.start();
+        Eventually.await(Duration.ofSeconds(5), () -> "the real close lands once w3 is back",
+                () -> !w3.closes(real).isEmpty() && !w3.sessions().contains(real));
     }
 }

@@ -162,7 +162,7 @@ class CloseAndRouteTest extends FakeWorkersTest {
                 .body("engine_session", equalTo(false));
 
         get(session).statusCode(200).body("kind", equalTo("router_only")).body("instance_id", equalTo("w3"));
-        assertTrue(workers.get("w3").rpcs().isEmpty());
+        assertTrue(workers.get("w3").opens(session).isEmpty());
     }
 
     @Test
@@ -229,6 +229,29 @@ class CloseAndRouteTest extends FakeWorkersTest {
         assertTrue(w1.closes(session).isEmpty(), "the re-opened session was not closed behind the router's back");
         assertTrue(w1.sessions().contains(session));
         get(session).statusCode(200);
+    }
+
+    @Test
+    void reopeningCancelsTheHeldCloseOfEveryRetriedLastTurn() {
+        String session = newSession("retried-last-turn");
+        FakeWorker w1 = workers.get("w1");
+        open(session, "w1").statusCode(200);
+        route(request("ctx-a-" + session, "w1", session, "close")).statusCode(200)
+                .body("deferred_close", equalTo(true));
+        route(request("ctx-b-" + session, "w1", session, "close")).statusCode(200)
+                .body("deferred_close", equalTo(true));
+
+        route(request("ctx-c-" + session, "w1", session, "open")).statusCode(200).body("engine_session", equalTo(true));
+        finish("ctx-a-" + session).statusCode(200).body("closed_sessions", empty());
+        finish("ctx-b-" + session).statusCode(200).body("closed_sessions", empty());
+
+        fence(w1);
+        assertTrue(w1.closes(session).isEmpty(), "no stale close reached the re-opened session");
+        assertTrue(w1.sessions().contains(session));
+        route(request("ctx-d-" + session, "w3", session, null)).statusCode(200)
+                .body("instance_id", equalTo("w1"))
+                .body("sticky", equalTo(true))
+                .body("engine_session", equalTo(true));
     }
 
     private static Map<String, Object> request(String contextId, String pick, String session, String action) {

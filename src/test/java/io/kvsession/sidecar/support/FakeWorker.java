@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -32,7 +33,9 @@ public final class FakeWorker {
         /** HTTP 400 with an error message. */
         REJECT,
         /** HTTP 500. */
-        SERVER_ERROR
+        SERVER_ERROR,
+        /** Opens, then answers 200 with a chunked body that never ends (until the client hangs up). */
+        ENDLESS
     }
 
     /** One RPC as received. */
@@ -57,6 +60,7 @@ public final class FakeWorker {
     private final InetAddress address;
     private final List<Rpc> received = new CopyOnWriteArrayList<>();
     private final AtomicInteger healthChecks = new AtomicInteger();
+    private final AtomicLong endlessBytes = new AtomicLong();
     private final AtomicInteger closeFailures = new AtomicInteger();
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final SglangBehaviour sglang;
@@ -169,12 +173,16 @@ public final class FakeWorker {
         return port;
     }
 
+    /** Every RPC answers this late, acting first in arrival order, as a slow SGLang server does. */
     public FakeWorker delay(Duration value) {
         delay = value;
         return this;
     }
 
-    /** Delays opens only: closes overtake them, as on a worker whose open is slow. */
+    /**
+     * Opens act this late, before they answer: closes sent after them overtake them, as when an open is held up
+     * before it reaches the scheduler.
+     */
     public FakeWorker delayOpens(Duration value) {
         openDelay = value;
         return this;
@@ -252,6 +260,15 @@ public final class FakeWorker {
         return received.stream().filter(rpc -> rpc.isClose() && sessionId.equals(rpc.sessionId())).toList();
     }
 
+    /** Bytes of never-ending answers written so far (see {@link OpenMode#ENDLESS}). */
+    public long endlessBytes() {
+        return endlessBytes.get();
+    }
+
+    void wroteEndless(int bytes) {
+        endlessBytes.addAndGet(bytes);
+    }
+
     public int healthChecks() {
         return healthChecks.get();
     }
@@ -278,9 +295,9 @@ public final class FakeWorker {
         return openMode;
     }
 
-    /** How long an open takes: the longer of the open delay and the delay of every RPC. */
-    Duration openPause() {
-        return openDelay.compareTo(delay) > 0 ? openDelay : delay;
+    /** How long an open waits before it acts (delayOpens), letting later closes overtake it. */
+    Duration lateOpen() {
+        return openDelay;
     }
 
     Duration rpcPause() {

@@ -53,11 +53,19 @@ public final class Profiles {
         }
     }
 
-    /** Five SGLang workers whose session modes the test sets: slow, plain, radix, legacy and flip. */
+    /**
+     * Five SGLang workers whose session modes the test sets: slow, plain, radix, legacy and flip. What a worker
+     * offers is read again every 3 s, long enough for a test to see what an answer taught.
+     */
     public static class SglangModes implements QuarkusTestProfile {
         @Override
         public List<TestResourceEntry> testResources() {
             return List.of(new TestResourceEntry(FakeWorkersResource.class, Map.of("sglang", "true")));
+        }
+
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("kvsession.control.retry-after", "3s");
         }
     }
 
@@ -66,14 +74,15 @@ public final class Profiles {
     }
 
     /**
-     * Fake workers and tight bounds: a table of 4 bindings, and a worker-timeout buffer of 1 s so that a close
-     * gives up 1 s after a 1 s TTL.
+     * Fake workers and tight bounds: a table of 4 bindings, a worker-timeout buffer of 1 s so that a close gives up
+     * 1 s after a 1 s TTL, and room for 2 waiting closes of sessions never bound.
      */
     public static class Tight extends WithWorkers {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("kvsession.affinity.max-entries", "4",
-                    "kvsession.session.worker-timeout-buffer", "1s");
+                    "kvsession.session.worker-timeout-buffer", "1s",
+                    "kvsession.rpc.close-max-pending-unbound", "2");
         }
     }
 

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.IntConsumer;
 import java.util.stream.Collectors;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -137,6 +138,23 @@ final class SglangHttp {
     }
 
     /** {@code Response(status_code=...)}: no body, no content type. */
+    /** 200 and a chunked body that never ends, until the client hangs up; {@code wrote} counts the bytes. */
+    static void endless(HttpExchange exchange, IntConsumer wrote) {
+        byte[] chunk = ("\"" + "x".repeat(8190) + "\"").getBytes(StandardCharsets.UTF_8);
+        try {
+            exchange.getResponseHeaders().set("content-type", "application/json");
+            exchange.sendResponseHeaders(200, 0);
+            OutputStream out = exchange.getResponseBody();
+            while (true) {
+                out.write(chunk);
+                out.flush();
+                wrote.accept(chunk.length);
+            }
+        } catch (IOException hungUp) {
+            // the client stopped reading: what a real endless answer would see too
+        }
+    }
+
     static void empty(HttpExchange exchange, int status) throws IOException {
         send(exchange, status, "");
     }

@@ -126,19 +126,18 @@ final class SglangRoutes {
             return;
         }
         JsonObject request = body.object();
-        Duration slow = b.worker.openPause();
         switch (b.worker.openMode()) {
             case REJECT -> {
-                FakeWorker.pause(slow);
+                FakeWorker.pause(b.worker.rpcPause());
                 SglangHttp.error(exchange, FakeWorker.REJECTION);
                 return;
             }
             case SERVER_ERROR -> {
-                FakeWorker.pause(slow);
+                FakeWorker.pause(b.worker.rpcPause());
                 SglangHttp.text(exchange, 500, "Internal Server Error");
                 return;
             }
-            default -> {
+            case ENDLESS, NORMAL -> {
             }
         }
         boolean streaming = Boolean.TRUE.equals(request.getBoolean("streaming"));
@@ -157,14 +156,19 @@ final class SglangRoutes {
         }
         boolean opened;
         try {
-            FakeWorker.pause(slow);
+            // delayOpens: the open itself is late, so that closes sent after it can overtake it.
+            FakeWorker.pause(b.worker.lateOpen());
             Number timeout = (Number) request.getValue("timeout");
             opened = b.state.open(id, streaming, timeout == null ? null : timeout.doubleValue());
             FakeWorker.pause(b.openAnswerDelay);
         } finally {
             b.state.endOpen(id);
         }
-        if (opened) {
+        // delay: a slow worker acts in arrival order, as SGLang does, and answers late.
+        FakeWorker.pause(b.worker.rpcPause());
+        if (opened && b.worker.openMode() == FakeWorker.OpenMode.ENDLESS) {
+            SglangHttp.endless(exchange, b.worker::wroteEndless);
+        } else if (opened) {
             SglangHttp.json(exchange, 200, Json.encode(id));
         } else {
             SglangHttp.error(exchange, SglangHttp.DUPLICATE);
@@ -178,12 +182,13 @@ final class SglangRoutes {
             SglangHttp.validationError(exchange, errors);
             return;
         }
-        FakeWorker.pause(b.worker.rpcPause());
         if (b.worker.takeCloseFailure()) {
+            FakeWorker.pause(b.worker.rpcPause());
             SglangHttp.text(exchange, 500, "Internal Server Error");
             return;
         }
         b.state.close(body.object().getString("session_id"));
+        FakeWorker.pause(b.worker.rpcPause());
         SglangHttp.empty(exchange, 200);
     }
 

@@ -26,6 +26,7 @@ final class Call {
     private final Vertx vertx;
     private final Transport transport;
     private final long handshakeMillis;
+    private final long maxAnswerBytes;
     private final Consumer<String> forgetSubject;
     private final String id = UUID.randomUUID().toString();
     private final String subject = UUID.randomUUID().toString();
@@ -34,15 +35,17 @@ final class Call {
     private Phase phase = Phase.CONNECTING;
     private NetSocket callHome;
     private boolean prologueSeen;
+    private long answerBytes;
     private long deadlineTimer = -1;
     private long handshakeTimer = -1;
     private long lingerTimer = -1;
 
     /** Pure: may be built on any thread; everything else runs on the request plane's event loop. */
-    Call(Vertx vertx, Transport transport, long handshakeMillis, Consumer<String> forgetSubject) {
+    Call(Vertx vertx, Transport transport, long handshakeMillis, long maxAnswerBytes, Consumer<String> forgetSubject) {
         this.vertx = vertx;
         this.transport = transport;
         this.handshakeMillis = handshakeMillis;
+        this.maxAnswerBytes = maxAnswerBytes;
         this.forgetSubject = forgetSubject;
     }
 
@@ -114,13 +117,24 @@ final class Call {
             }
             return;
         }
+        answerBytes += header.length() + body.length();
+        if (answerBytes > maxAnswerBytes) {
+            // A worker that streams without end would fill the heap: cut it off, a fault of the worker.
+            fail(WorkerException.garbled(worker() + " answered with more than " + maxAnswerBytes
+                    + " bytes (kvsession.rpc.max-answer-size); cut off"));
+            if (callHome != null) {
+                callHome.write(Frames.control("kill"));
+            }
+            closeCallHome();
+            return;
+        }
         try {
             if (!prologueSeen) {
                 prologueSeen = true;
                 Optional<String> error = Messages.prologueError(header, body);
                 if (error.isPresent()) {
                     // The worker's handler failed before answering: a fault of the worker, seen by its breaker.
-                    fail(WorkerException.rejected(worker() + " failed to handle the call: " + error.get(), 500));
+                    fail(WorkerException.garbled(worker() + " failed to handle the call: " + error.get()));
                     closeCallHome();
                 }
                 return;

@@ -25,12 +25,15 @@ final class CallHome {
 
     private final Vertx vertx;
     private final long handshakeMillis;
+    private final long maxAnswerBytes;
     private final Map<String, Call> expected = new HashMap<>();
     private NetServer server;
 
-    CallHome(Vertx vertx, long handshakeMillis) {
+    /** @param maxAnswerBytes the most a worker may send for one call; a longer frame ends the call */
+    CallHome(Vertx vertx, long handshakeMillis, long maxAnswerBytes) {
         this.vertx = vertx;
         this.handshakeMillis = handshakeMillis;
+        this.maxAnswerBytes = maxAnswerBytes;
     }
 
     /** Binds {@code host:port} and yields the address to advertise, {@code host:port} with the actual port. */
@@ -63,7 +66,7 @@ final class CallHome {
 
         Inbound(NetSocket socket) {
             this.socket = socket;
-            this.reader = Frames.twoPartMessages(this::message, this::unreadable);
+            this.reader = Frames.twoPartMessages(this::message, this::unreadable, maxAnswerBytes);
             this.handshakeTimer = vertx.setTimer(Math.max(1, handshakeMillis), timer -> {
                 LOG.debugf("action=call_home outcome=no_handshake peer=%s within_ms=%d", socket.remoteAddress(),
                         handshakeMillis);

@@ -70,9 +70,12 @@ final class Frames {
                 (prefix, body) -> acks.accept(body), broken);
     }
 
-    /** Reads two-part messages, handing each one's header and body on (either may be empty). */
-    static FrameReader twoPartMessages(BiConsumer<Buffer, Buffer> messages, Consumer<String> broken) {
-        return new FrameReader(TWO_PART_PREFIX, Frames::twoPartLength, MAX_MESSAGE_BYTES,
+    /**
+     * Reads two-part messages of at most {@code maxBytes}, handing each one's header and body on (either may be
+     * empty); a longer one is broken.
+     */
+    static FrameReader twoPartMessages(BiConsumer<Buffer, Buffer> messages, Consumer<String> broken, long maxBytes) {
+        return new FrameReader(TWO_PART_PREFIX, Frames::twoPartLength, maxBytes,
                 (prefix, rest) -> {
                     int headerLength = (int) prefix.getLong(0);
                     messages.accept(rest.getBuffer(0, headerLength), rest.getBuffer(headerLength, rest.length()));

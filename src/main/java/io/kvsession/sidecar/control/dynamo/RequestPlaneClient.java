@@ -42,6 +42,7 @@ public class RequestPlaneClient {
     private final Vertx vertx;
     private final Context context;
     private final long handshakeMillis;
+    private final long maxAnswerBytes;
     private final RequestLinks links;
     private final CallHome callHome;
     private final Future<String> callHomeAddress;
@@ -49,15 +50,16 @@ public class RequestPlaneClient {
     @Inject
     public RequestPlaneClient(io.vertx.mutiny.core.Vertx vertx, SidecarConfig config) {
         this(vertx.getDelegate(), AdvertisedHost.resolve(config.requestPlane().host()), config.requestPlane().port(),
-                config.requestPlane().handshakeTimeout());
+                config.requestPlane().handshakeTimeout(), config.rpc().maxAnswerSize().asLongValue());
     }
 
-    RequestPlaneClient(Vertx vertx, String host, int port, Duration handshakeTimeout) {
+    RequestPlaneClient(Vertx vertx, String host, int port, Duration handshakeTimeout, long maxAnswerBytes) {
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
         this.handshakeMillis = handshakeTimeout.toMillis();
+        this.maxAnswerBytes = maxAnswerBytes;
         this.links = new RequestLinks(vertx);
-        this.callHome = new CallHome(vertx, handshakeMillis);
+        this.callHome = new CallHome(vertx, handshakeMillis, maxAnswerBytes);
         Promise<String> listening = Promise.promise();
         context.runOnContext(ignored -> callHome.listen(host, port).onComplete(listening));
         this.callHomeAddress = listening.future()
@@ -82,7 +84,7 @@ public class RequestPlaneClient {
             }
             Buffer body = request.toBuffer();
             Context caller = Vertx.currentContext();
-            Call call = new Call(vertx, target, handshakeMillis, callHome::forget);
+            Call call = new Call(vertx, target, handshakeMillis, maxAnswerBytes, callHome::forget);
             call.result().onComplete(outcome -> deliver(caller, emitter, outcome));
             context.runOnContext(ignored -> begin(call, target, body, deadline.toMillis()));
             emitter.onTermination(() -> context.runOnContext(ignored -> call.cancel()));

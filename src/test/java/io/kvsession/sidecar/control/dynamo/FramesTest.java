@@ -82,7 +82,8 @@ class FramesTest {
         assertEquals(expected, readTwoPart(stream, 1), "one byte per read");
         for (int split = 1; split < stream.length; split++) {
             List<String> got = new ArrayList<>();
-            FrameReader reader = Frames.twoPartMessages((h, b) -> got.add(h + "|" + b), broken -> got.add("BROKEN"));
+            FrameReader reader = Frames.twoPartMessages((h, b) -> got.add(h + "|" + b), broken -> got.add("BROKEN"),
+                    Frames.MAX_MESSAGE_BYTES);
             reader.handle(Buffer.buffer(Arrays.copyOfRange(stream, 0, split)));
             reader.handle(Buffer.buffer(Arrays.copyOfRange(stream, split, stream.length)));
             assertEquals(expected, got, "split after byte " + split);
@@ -105,7 +106,7 @@ class FramesTest {
     void aLengthThatCannotBeRightBreaksTheStreamOnce() {
         byte[] highBit = concat(new byte[] { (byte) 0x80, 0, 0, 0, 0, 0, 0, 0 }, new byte[16], new byte[8]);
         List<String> got = new ArrayList<>();
-        FrameReader reader = Frames.twoPartMessages((h, b) -> got.add("frame"), got::add);
+        FrameReader reader = Frames.twoPartMessages((h, b) -> got.add("frame"), got::add, Frames.MAX_MESSAGE_BYTES);
         reader.handle(Buffer.buffer(highBit));
         reader.handle(Buffer.buffer(twoPart("{}", "")));
         assertEquals(1, got.size());
@@ -120,7 +121,8 @@ class FramesTest {
 
     private static List<String> readTwoPart(byte[] stream, int chunk) {
         List<String> got = new ArrayList<>();
-        feed(Frames.twoPartMessages((h, b) -> got.add(h + "|" + b), broken -> got.add("BROKEN")), stream, chunk);
+        feed(Frames.twoPartMessages((h, b) -> got.add(h + "|" + b), broken -> got.add("BROKEN"),
+                Frames.MAX_MESSAGE_BYTES), stream, chunk);
         return got;
     }
 

@@ -44,7 +44,7 @@ class RequestPlaneClientTest {
     @BeforeEach
     void start() {
         vertx = Vertx.vertx();
-        client = new RequestPlaneClient(vertx, "127.0.0.1", 0, Duration.ofMillis(400));
+        client = new RequestPlaneClient(vertx, "127.0.0.1", 0, Duration.ofMillis(400), 16 * 1024);
     }
 
     @AfterEach
