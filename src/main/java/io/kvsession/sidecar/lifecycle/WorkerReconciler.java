@@ -63,16 +63,24 @@ public class WorkerReconciler {
                 });
     }
 
+    /**
+     * Opens the session again, as its flight, if it is still that binding: one that was closed, rebound or expired
+     * since the list was read must not be opened on its old worker.
+     */
     private Uni<Binding> reopen(Worker worker, Binding binding) {
         long started = System.nanoTime();
         OpenSpec spec = new OpenSpec(binding.sessionId(),
                 binding.timeout().plus(defaults.workerTimeoutBuffer()).toSeconds(), defaults.capacityOfStrLen());
-        return flights.run(binding.sessionId(), worker.id(), () -> worker.open(spec).map(outcome -> {
-            recorder.record(LifecycleEvent.of(Action.RECONCILE, outcome == OpenOutcome.OPENED ? Outcome.REOPENED
-                    : Outcome.OK, binding, null, started, outcome == OpenOutcome.OPENED
-                            ? "the worker had lost the session; opened again" : "still held"));
-            return binding;
-        }))
+        return flights.run(binding.sessionId(), worker.id(), () -> store.peek(binding.sessionId())
+                .flatMap(current -> current.filter(now -> now.revision() == binding.revision()).isEmpty()
+                        ? Uni.createFrom().item(binding)
+                        : worker.open(spec).map(outcome -> {
+                            recorder.record(LifecycleEvent.of(Action.RECONCILE, outcome == OpenOutcome.OPENED
+                                    ? Outcome.REOPENED : Outcome.OK, binding, null, started,
+                                    outcome == OpenOutcome.OPENED ? "the worker had lost the session; opened again"
+                                            : "still held"));
+                            return binding;
+                        })))
                 .onFailure().invoke(failure -> recorder.record(LifecycleEvent.of(Action.RECONCILE,
                         Outcome.of(failure), binding, null, started, failure.getMessage())))
                 .onFailure().recoverWithItem(binding);

@@ -34,7 +34,8 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 
 /**
- * Mixed open / route / finish / close / bind traffic while workers hang, reject, fail closes and go down, for
+ * Mixed open / route / finish / close / bind traffic, with retried last turns, while workers hang, reject, fail
+ * closes, go down and restart without their sessions (SGLang) or drop their answer streams (Dynamo), for
  * {@code soak.seconds} (60 by default). Then faults stop, and the sidecar must converge: every session a worker
  * still holds is bound to it in the table, and every engine-backed binding is held by its worker — no leaked worker
  * session, no phantom binding. Not part of the default build: {@code ./mvnw -B test -Dsoak}.
@@ -122,6 +123,8 @@ class SoakTest {
                 if (random.nextInt(10) < 9) {
                     call("/v1/requests/" + context + "/finish", null);
                 }
+            } else if (dice < 60) {
+                retriedLastTurn(session, worker, random);
             } else if (dice < 75) {
                 call("/v1/sessions/" + session + "/close",
                         random.nextBoolean() ? Map.of() : Map.of("instance_id", worker));
@@ -133,12 +136,28 @@ class SoakTest {
         }
     }
 
+    /** The last turn sent twice (a router retry): two held closes, finished in either order, maybe re-opened. */
+    private void retriedLastTurn(String session, String worker, ThreadLocalRandom random) {
+        List<String> contexts = List.of("ctx-" + random.nextLong(Long.MAX_VALUE),
+                "ctx-" + random.nextLong(Long.MAX_VALUE));
+        for (String context : contexts) {
+            Map<String, Object> control = new HashMap<>();
+            control.put("session_id", session);
+            control.put("action", "close");
+            call("/v1/route", Map.of("context_id", context, "instance_id", worker, "session_control", control));
+        }
+        if (random.nextBoolean()) {
+            call("/v1/sessions/" + session + "/open", Map.of("instance_id", worker, "timeout_secs", 30));
+        }
+        contexts.forEach(context -> call("/v1/requests/" + context + "/finish", null));
+    }
+
     private void faults(long deadline) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         try {
             while (System.nanoTime() < deadline) {
                 String worker = WORKERS.get(random.nextInt(WORKERS.size()));
-                int fault = random.nextInt(5);
+                int fault = random.nextInt(6);
                 if (DYNAMO.equals(worker)) {
                     dynamoFault(workers.dynamo(worker), fault);
                 } else {
@@ -159,6 +178,7 @@ class SoakTest {
             case 1 -> worker.openMode(OpenMode.REJECT);
             case 2 -> worker.failCloses(3);
             case 3 -> worker.stop();
+            case 4 -> worker.restart(Duration.ofMillis(300));
             default -> worker.openMode(OpenMode.SERVER_ERROR);
         }
     }
