@@ -24,5 +24,7 @@ public enum Failure {
     /** The sidecar is shutting down and takes no new calls. */
     SHUTTING_DOWN,
     /** The worker did not answer in time. */
-    WORKER_TIMEOUT
+    WORKER_TIMEOUT,
+    /** The shared affinity store cannot be reached: nothing was changed. */
+    STORE_UNAVAILABLE
 }

@@ -150,6 +150,23 @@ public interface SidecarConfig {
         /** Period of the expiry sweep. */
         @WithDefault("5s")
         Duration reaperInterval();
+
+        /** Where bindings live: memory (this process) or redis (shared by replicas, kept across restarts). */
+        @WithDefault("memory")
+        StoreKind store();
+
+        /** The redis store; its server is {@code quarkus.redis.hosts}. */
+        Redis redis();
+    }
+
+    interface Redis {
+        /** Prefix of every key, used as their one hash tag: replicas that share it share their bindings. */
+        @WithDefault("kvsession")
+        String prefix();
+
+        /** Longest wait for one store operation; past it the store counts as unreachable (503). */
+        @WithDefault("1s")
+        Duration timeout();
     }
 
     interface Rpc {

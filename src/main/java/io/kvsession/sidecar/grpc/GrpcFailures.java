@@ -63,7 +63,7 @@ public class GrpcFailures implements ExceptionHandlerProvider {
             case CONFLICT -> Status.FAILED_PRECONDITION;
             case TABLE_FULL, BACKLOG_FULL -> Status.RESOURCE_EXHAUSTED;
             case WORKER_REJECTED -> Status.ABORTED;
-            case WORKER_UNAVAILABLE, SHUTTING_DOWN -> Status.UNAVAILABLE;
+            case WORKER_UNAVAILABLE, SHUTTING_DOWN, STORE_UNAVAILABLE -> Status.UNAVAILABLE;
             case WORKER_TIMEOUT -> Status.DEADLINE_EXCEEDED;
         };
     }

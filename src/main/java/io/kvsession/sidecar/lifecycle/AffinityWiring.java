@@ -11,8 +11,10 @@ import org.jboss.logging.Logger;
 
 import io.kvsession.sidecar.affinity.AffinityStore;
 import io.kvsession.sidecar.affinity.AffinityTable;
+import io.kvsession.sidecar.affinity.ExpiryListener;
 import io.kvsession.sidecar.affinity.MemoryAffinityStore;
 import io.kvsession.sidecar.config.SidecarConfig;
+import io.kvsession.sidecar.config.StoreKind;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -32,13 +34,20 @@ public class AffinityWiring {
 
     @Produces
     @Singleton
-    AffinityStore affinityStore(Clock clock, SidecarConfig config, SessionEndings ends) {
+    AffinityStore affinityStore(Clock clock, SidecarConfig config, SessionEndings ends, RedisHolder redis) {
+        ExpiryListener expired = binding -> ends.ended(binding, Ending.expired());
+        int maxEntries = config.affinity().maxEntries();
+        if (config.affinity().store() == StoreKind.REDIS) {
+            LOG.infof("action=affinity_store outcome=redis at=%s prefix=%s max_entries=%d: bindings are shared by "
+                    + "every replica with this prefix and kept across restarts", redis.where(),
+                    config.affinity().redis().prefix(), maxEntries);
+            return redis.stores().affinity(clock, maxEntries, expired);
+        }
         LOG.infof("action=affinity_store outcome=memory max_entries=%d: bindings live in this process only and start "
                 + "empty; a restart forgets them (on SIGTERM their worker sessions are closed). "
                 + "kvsession.affinity.store=redis shares them between replicas and keeps them across restarts.",
-                config.affinity().maxEntries());
-        return new MemoryAffinityStore(new AffinityTable(clock, config.affinity().maxEntries(),
-                expired -> ends.ended(expired, Ending.expired())));
+                maxEntries);
+        return new MemoryAffinityStore(new AffinityTable(clock, maxEntries, expired));
     }
 
     void startReaper(@Observes StartupEvent start, AffinityStore store, LifecycleTimers timers,

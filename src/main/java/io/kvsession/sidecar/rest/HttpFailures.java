@@ -18,7 +18,7 @@ final class HttpFailures {
             case CONFLICT -> 409;
             case TABLE_FULL, BACKLOG_FULL -> 429;
             case WORKER_REJECTED -> 502;
-            case WORKER_UNAVAILABLE, SHUTTING_DOWN -> 503;
+            case WORKER_UNAVAILABLE, SHUTTING_DOWN, STORE_UNAVAILABLE -> 503;
             case WORKER_TIMEOUT -> 504;
         };
     }
@@ -34,6 +34,7 @@ final class HttpFailures {
             case WORKER_REJECTED -> "Worker rejected the call";
             case WORKER_UNAVAILABLE -> "Worker unavailable";
             case SHUTTING_DOWN -> "Sidecar shutting down";
+            case STORE_UNAVAILABLE -> "Affinity store unavailable";
             case WORKER_TIMEOUT -> "Worker timed out";
         };
     }
@@ -52,6 +53,7 @@ final class HttpFailures {
             case WORKER_REJECTED -> "The worker answered with an error; its message is in detail";
             case WORKER_UNAVAILABLE -> "The worker is unreachable or its circuit is open";
             case SHUTTING_DOWN -> "The sidecar is shutting down";
+            case STORE_UNAVAILABLE -> "The shared affinity store (Redis) cannot be reached; nothing was changed";
             case WORKER_TIMEOUT -> "The worker did not answer within kvsession.rpc.open-timeout";
         };
     }

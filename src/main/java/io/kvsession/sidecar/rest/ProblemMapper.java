@@ -27,7 +27,8 @@ public class ProblemMapper {
         Failure reason = failure.failure();
         RestResponse.ResponseBuilder<Problem> response = problem(HttpFailures.status(reason),
                 HttpFailures.slug(reason), HttpFailures.title(reason), failure.getMessage(), uri);
-        if (reason == Failure.TABLE_FULL || reason == Failure.BACKLOG_FULL || reason == Failure.WORKER_UNAVAILABLE) {
+        if (reason == Failure.TABLE_FULL || reason == Failure.BACKLOG_FULL || reason == Failure.WORKER_UNAVAILABLE
+                || reason == Failure.STORE_UNAVAILABLE) {
             response.header("Retry-After", "1");
         } else if (reason == Failure.UNAUTHENTICATED) {
             response.header("WWW-Authenticate", "Bearer");

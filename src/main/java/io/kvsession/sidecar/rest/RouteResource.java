@@ -37,7 +37,7 @@ public class RouteResource {
                     + "the router's pick is used. open opens on the target, bind binds, close unbinds now and "
                     + "closes the KV session once the request finishes.")
     @Extension(name = ProblemResponses.FAILURES, value = "INVALID_ARGUMENT,NOT_FOUND,CONFLICT,TABLE_FULL,"
-            + "WORKER_REJECTED,WORKER_UNAVAILABLE,SHUTTING_DOWN,WORKER_TIMEOUT")
+            + "WORKER_REJECTED,WORKER_UNAVAILABLE,SHUTTING_DOWN,WORKER_TIMEOUT,STORE_UNAVAILABLE")
     @APIResponse(responseCode = "200", description = "Where the request goes")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Bodies.Route> route(RouteRequest body) {
@@ -54,7 +54,7 @@ public class RouteResource {
     @Path("requests/{context_id}/finish")
     @Operation(summary = "The request finished: start the closes that waited for it",
             description = "Call it on success, error and cancel alike.")
-    @Extension(name = ProblemResponses.FAILURES, value = "INVALID_ARGUMENT")
+    @Extension(name = ProblemResponses.FAILURES, value = "INVALID_ARGUMENT,STORE_UNAVAILABLE")
     @APIResponse(responseCode = "200", description = "The sessions whose worker close started")
     public Uni<Bodies.Finish> finish(@RestPath("context_id") String contextId) {
         return closer.finish(contextId)

@@ -52,7 +52,7 @@ public class SessionResource {
                     + "Re-opening on the same instance renews the TTL without an RPC. Without any worker offering "
                     + "session control the binding is affinity-only (kind router_only).")
     @Extension(name = ProblemResponses.FAILURES, value = "INVALID_ARGUMENT,NOT_FOUND,CONFLICT,TABLE_FULL,"
-            + "WORKER_REJECTED,WORKER_UNAVAILABLE,SHUTTING_DOWN,WORKER_TIMEOUT")
+            + "WORKER_REJECTED,WORKER_UNAVAILABLE,SHUTTING_DOWN,WORKER_TIMEOUT,STORE_UNAVAILABLE")
     @APIResponse(responseCode = "200", description = "The session is bound")
     public Uni<Session> open(@RestPath("session_id") String sessionId, OpenRequest body) {
         return Uni.createFrom().deferred(() -> {
@@ -66,7 +66,8 @@ public class SessionResource {
     @Path("{session_id}/bind")
     @Operation(summary = "Bind the session to an instance, affinity only",
             description = "Replaces a previous binding; an engine session on another instance is closed.")
-    @Extension(name = ProblemResponses.FAILURES, value = "INVALID_ARGUMENT,NOT_FOUND,TABLE_FULL,SHUTTING_DOWN")
+    @Extension(name = ProblemResponses.FAILURES, value = "INVALID_ARGUMENT,NOT_FOUND,TABLE_FULL,SHUTTING_DOWN,"
+            + "STORE_UNAVAILABLE")
     @APIResponse(responseCode = "200", description = "The session is bound")
     public Uni<Session> bind(@RestPath("session_id") String sessionId, BindRequest body) {
         return Uni.createFrom().deferred(() -> {
@@ -78,7 +79,7 @@ public class SessionResource {
     @GET
     @Path("{session_id}")
     @Operation(summary = "The session's binding", description = "touch=true renews the TTL.")
-    @Extension(name = ProblemResponses.FAILURES, value = "INVALID_ARGUMENT,NOT_FOUND")
+    @Extension(name = ProblemResponses.FAILURES, value = "INVALID_ARGUMENT,NOT_FOUND,STORE_UNAVAILABLE")
     @APIResponse(responseCode = "200", description = "The session is bound")
     public Uni<Session> get(@RestPath("session_id") String sessionId, @RestQuery String touch) {
         return Uni.createFrom().deferred(() -> directory.get(sessionId, QueryParams.flag("touch", touch)))
@@ -90,7 +91,8 @@ public class SessionResource {
     @Operation(summary = "Unbind the session and close its KV session",
             description = "The worker close runs in the background, retried until it lands, or after the request "
                     + "named by after_context_id finishes. The body is optional.")
-    @Extension(name = ProblemResponses.FAILURES, value = "INVALID_ARGUMENT,NOT_FOUND,BACKLOG_FULL,SHUTTING_DOWN")
+    @Extension(name = ProblemResponses.FAILURES, value = "INVALID_ARGUMENT,NOT_FOUND,BACKLOG_FULL,SHUTTING_DOWN,"
+            + "STORE_UNAVAILABLE")
     @APIResponse(responseCode = "202", description = "Unbound; engine_close says what happens on the worker")
     public Uni<RestResponse<Bodies.Close>> close(@RestPath("session_id") String sessionId, CloseRequest body) {
         CloseRequest request = body == null ? new CloseRequest(null, null, null) : body;
@@ -102,7 +104,7 @@ public class SessionResource {
 
     @GET
     @Operation(summary = "Bound sessions ordered by id, a page at a time")
-    @Extension(name = ProblemResponses.FAILURES, value = "INVALID_ARGUMENT")
+    @Extension(name = ProblemResponses.FAILURES, value = "INVALID_ARGUMENT,STORE_UNAVAILABLE")
     @APIResponse(responseCode = "200", description = "One page; next_page_token continues it")
     public Uni<SessionList> list(@RestQuery("instance_id") String instanceId, @RestQuery String limit,
             @RestQuery("page_token") String pageToken) {

@@ -1,0 +1,257 @@
+package io.kvsession.sidecar.store;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import io.kvsession.sidecar.affinity.AffinityStore;
+import io.kvsession.sidecar.affinity.Binding;
+import io.kvsession.sidecar.affinity.BindingKind;
+import io.kvsession.sidecar.affinity.BindingPage;
+import io.kvsession.sidecar.affinity.Bound;
+import io.kvsession.sidecar.affinity.ExpiryListener;
+import io.kvsession.sidecar.affinity.StoreCounts;
+import io.kvsession.sidecar.affinity.TableFullException;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
+
+/**
+ * Bindings in Redis (SPEC §8), shared by every replica that uses the same prefix and kept across restarts. Each
+ * change of one session is one script ({@link BindingScripts}), so it is atomic across replicas: a rebind gets a new
+ * revision, a compare-and-delete never removes a newer binding, and an expired binding leaves through exactly one
+ * script run — on one replica — which reports it to the {@link ExpiryListener}. Times come from the injected clock.
+ */
+public final class RedisAffinityStore implements AffinityStore {
+
+    static final long BUCKET_MILLIS = 5_000;
+    private static final int REAP_BATCH = 256;
+    private static final int SCAN_COUNT = 1_000;
+
+    private final RedisCalls redis;
+    private final RedisKeys keys;
+    private final Clock clock;
+    private final int maxEntries;
+    private final ExpiryListener listener;
+    private volatile StoreCounts counts;
+
+    RedisAffinityStore(RedisCalls redis, RedisKeys keys, Clock clock, int maxEntries, ExpiryListener listener) {
+        this.redis = redis;
+        this.keys = keys;
+        this.clock = clock;
+        this.maxEntries = maxEntries;
+        this.listener = listener;
+        this.counts = new StoreCounts(0, 0, 0, maxEntries);
+    }
+
+    @Override
+    public Uni<Optional<Binding>> peek(String sessionId) {
+        return lookup(BindingScripts.PEEK, sessionId);
+    }
+
+    @Override
+    public Uni<Optional<Binding>> touch(String sessionId) {
+        return lookup(BindingScripts.TOUCH, sessionId);
+    }
+
+    @Override
+    public Uni<Bound> bind(String sessionId, String instanceId, BindingKind kind, Duration ttl) {
+        return bindOnce(sessionId, instanceId, kind, ttl).flatMap(bound -> bound != null
+                ? Uni.createFrom().item(bound)
+                : reap().flatMap(swept -> bindOnce(sessionId, instanceId, kind, ttl)).map(again -> {
+                    if (again == null) {
+                        throw new TableFullException(maxEntries);
+                    }
+                    return again;
+                }));
+    }
+
+    @Override
+    public Uni<Optional<Binding>> unbind(String sessionId) {
+        return remove(sessionId, "").map(Optional::ofNullable);
+    }
+
+    @Override
+    public Uni<Boolean> unbind(Binding binding) {
+        return remove(binding.sessionId(), Long.toString(binding.revision(), 36)).map(removed -> removed != null);
+    }
+
+    @Override
+    public Uni<Boolean> hasRoom() {
+        return size().flatMap(size -> size < maxEntries ? Uni.createFrom().item(true)
+                : reap().flatMap(swept -> size()).map(after -> after < maxEntries));
+    }
+
+    /** Sweeps every due bucket, a batch at a time, reporting each expired binding. */
+    @Override
+    public Uni<Integer> reap() {
+        long now = clock.millis();
+        return redis.send("due_buckets", Request.cmd(Command.ZRANGEBYSCORE).arg(keys.buckets()).arg("-inf")
+                .arg(now / BUCKET_MILLIS - 1))
+                .onItem().transformToMulti(due -> Multi.createFrom().iterable(strings(due)))
+                .onItem().transformToUniAndConcatenate(bucket -> sweep(bucket, now))
+                .collect().with(Collectors.summingInt(Integer::intValue))
+                .call(this::refreshCounts);
+    }
+
+    @Override
+    public Uni<BindingPage> page(String afterSessionId, int limit, String instanceId) {
+        long now = clock.millis();
+        return all().map(bindings -> {
+            List<Binding> page = bindings.stream()
+                    .filter(binding -> binding.expiresAtMillis() > now)
+                    .filter(binding -> afterSessionId == null || binding.sessionId().compareTo(afterSessionId) > 0)
+                    .filter(binding -> instanceId == null || instanceId.equals(binding.instanceId()))
+                    .sorted(Comparator.comparing(Binding::sessionId))
+                    .limit(limit + 1L)
+                    .toList();
+            return page.size() > limit ? new BindingPage(page.subList(0, limit), true) : new BindingPage(page, false);
+        });
+    }
+
+    @Override
+    public Uni<List<Binding>> bindingsOf(String instanceId) {
+        return all().map(bindings -> bindings.stream().filter(binding -> binding.instanceId().equals(instanceId))
+                .toList());
+    }
+
+    @Override
+    public Uni<Map<String, Integer>> countByInstance() {
+        return redis.send("count_by_instance", Request.cmd(Command.HGETALL).arg(keys.instanceCounts()))
+                .map(RedisAffinityStore::counts);
+    }
+
+    @Override
+    public StoreCounts counts() {
+        return counts;
+    }
+
+    @Override
+    public boolean durable() {
+        return true;
+    }
+
+    /** Whether the last call found Redis unreachable. */
+    public boolean down() {
+        return redis.down();
+    }
+
+    private Uni<Optional<Binding>> lookup(RedisScript script, String sessionId) {
+        return redis.eval(script, keys.counted(), List.of(sessionId, Long.toString(clock.millis())))
+                .map(reply -> {
+                    int state = reply.get(0).toInteger();
+                    if (state == 0) {
+                        return Optional.empty();
+                    }
+                    Binding binding = RedisBindings.parse(sessionId, reply.get(1).toString(), BUCKET_MILLIS);
+                    if (state == 2) {
+                        listener.expired(binding);
+                        return Optional.empty();
+                    }
+                    return Optional.of(binding);
+                });
+    }
+
+    /** One try: the bound pair, or null when the store is full. */
+    private Uni<Bound> bindOnce(String sessionId, String instanceId, BindingKind kind, Duration ttl) {
+        return redis.eval(BindingScripts.BIND, keys.filed(), List.of(sessionId, instanceId,
+                RedisBindings.kind(kind), Long.toString(ttl.toMillis()), Long.toString(clock.millis()),
+                Integer.toString(maxEntries), keys.bucketPrefix(), Long.toString(BUCKET_MILLIS)))
+                .map(reply -> {
+                    if (reply.get(0).toInteger() == 3) {
+                        return null;
+                    }
+                    Binding bound = RedisBindings.parse(sessionId, reply.get(1).toString(), BUCKET_MILLIS);
+                    if (reply.get(3) != null) {
+                        listener.expired(RedisBindings.parse(sessionId, reply.get(3).toString(), BUCKET_MILLIS));
+                    }
+                    return new Bound(bound, Optional.ofNullable(reply.get(2))
+                            .map(old -> RedisBindings.parse(sessionId, old.toString(), BUCKET_MILLIS)));
+                });
+    }
+
+    private Uni<Binding> remove(String sessionId, String revision) {
+        return redis.eval(BindingScripts.UNBIND, keys.counted(), List.of(sessionId, revision))
+                .map(reply -> reply == null ? null : RedisBindings.parse(sessionId, reply.toString(), BUCKET_MILLIS));
+    }
+
+    /** Empties one due bucket, a batch per script run; answers how many bindings expired. */
+    private Uni<Integer> sweep(String bucket, long now) {
+        List<String> args = List.of(keys.bucketPrefix() + bucket, bucket, Long.toString(now), keys.bucketPrefix(),
+                Long.toString(BUCKET_MILLIS), Integer.toString(REAP_BATCH));
+        List<String> scriptKeys = List.of(keys.bindings(), keys.instanceCounts(), keys.kindCounts(), keys.buckets());
+        return redis.eval(BindingScripts.REAP, scriptKeys, args)
+                .map(reply -> {
+                    for (int i = 0; i + 1 < reply.size(); i += 2) {
+                        String sessionId = reply.get(i).toString();
+                        listener.expired(RedisBindings.parse(sessionId, reply.get(i + 1).toString(), BUCKET_MILLIS));
+                    }
+                    return reply.size() / 2;
+                })
+                .flatMap(expired -> redis.send("bucket_size", Request.cmd(Command.SCARD)
+                        .arg(keys.bucketPrefix() + bucket))
+                        .flatMap(left -> left.toLong() > 0 ? sweep(bucket, now).map(more -> expired + more)
+                                : Uni.createFrom().item(expired)));
+    }
+
+    private Uni<Long> size() {
+        return redis.send("size", Request.cmd(Command.HLEN).arg(keys.bindings())).map(Response::toLong);
+    }
+
+    private Uni<Void> refreshCounts() {
+        return size().flatMap(size -> redis.send("kind_counts", Request.cmd(Command.HGETALL).arg(keys.kindCounts()))
+                .map(kinds -> {
+                    Map<String, Integer> byKind = counts(kinds);
+                    counts = new StoreCounts(size.intValue(), byKind.getOrDefault("e", 0), byKind.getOrDefault("r", 0),
+                            maxEntries);
+                    return null;
+                }));
+    }
+
+    /** Every binding, read a page at a time (HSCAN): listing is for operators, not the request path. */
+    private Uni<List<Binding>> all() {
+        return scan("0", new ArrayList<>());
+    }
+
+    private Uni<List<Binding>> scan(String cursor, List<Binding> found) {
+        return redis.send("scan", Request.cmd(Command.HSCAN).arg(keys.bindings()).arg(cursor).arg("COUNT")
+                .arg(SCAN_COUNT))
+                .flatMap(reply -> {
+                    Response entries = reply.get(1);
+                    for (int i = 0; i + 1 < entries.size(); i += 2) {
+                        String sessionId = entries.get(i).toString();
+                        found.add(RedisBindings.parse(sessionId, entries.get(i + 1).toString(), BUCKET_MILLIS));
+                    }
+                    String next = reply.get(0).toString();
+                    return "0".equals(next) ? Uni.createFrom().item(found) : scan(next, found);
+                });
+    }
+
+    private static List<String> strings(Response array) {
+        List<String> values = new ArrayList<>(array.size());
+        array.forEach(value -> values.add(value.toString()));
+        return values;
+    }
+
+    /** A flat HGETALL reply as counts, dropping fields that fell to zero. */
+    private static Map<String, Integer> counts(Response reply) {
+        Map<String, Integer> counts = new HashMap<>();
+        if (reply.isMap()) {
+            reply.getKeys().forEach(key -> counts.put(key, reply.get(key).toInteger()));
+        } else {
+            for (int i = 0; i + 1 < reply.size(); i += 2) {
+                counts.put(reply.get(i).toString(), reply.get(i + 1).toInteger());
+            }
+        }
+        counts.values().removeIf(count -> count <= 0);
+        return counts;
+    }
+}

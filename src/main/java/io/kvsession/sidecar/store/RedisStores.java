@@ -1,0 +1,25 @@
+package io.kvsession.sidecar.store;
+
+import java.time.Clock;
+
+import io.kvsession.sidecar.affinity.ExpiryListener;
+import io.kvsession.sidecar.config.SidecarConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.mutiny.redis.client.Redis;
+
+/** Builds the Redis-backed stores over one client, with keys under {@code kvsession.affinity.redis.prefix}. */
+public final class RedisStores {
+
+    private final RedisCalls calls;
+    private final RedisKeys keys;
+
+    /** @param where the server as operators know it (no credentials), for messages */
+    public RedisStores(Redis redis, SidecarConfig.Redis config, String where, MeterRegistry meters) {
+        this.calls = new RedisCalls(redis, config.timeout(), where, meters);
+        this.keys = RedisKeys.of(config.prefix());
+    }
+
+    public RedisAffinityStore affinity(Clock clock, int maxEntries, ExpiryListener listener) {
+        return new RedisAffinityStore(calls, keys, clock, maxEntries, listener);
+    }
+}
