@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,11 +22,9 @@ public final class DebianBinary {
 
     /** The path of {@code command}, provisioning Debian package {@code debianPackage} when it is missing. */
     public static synchronized Path find(String command, String debianPackage) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
-            Path candidate = Path.of(dir.isEmpty() ? "." : dir, command);
-            if (Files.isExecutable(candidate)) {
-                return candidate;
-            }
+        Optional<Path> installed = onPath(command);
+        if (installed.isPresent()) {
+            return installed.get();
         }
         Path extracted = PROVISIONED.resolve(debianPackage).resolve("usr/bin").resolve(command).toAbsolutePath();
         if (Files.isExecutable(extracted)) {
@@ -48,6 +47,17 @@ public final class DebianBinary {
                     + "; install it with: apt-get install -y " + debianPackage);
         }
         return extracted;
+    }
+
+    /** The executable {@code command} on the PATH, if any. */
+    public static Optional<Path> onPath(String command) {
+        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+            Path candidate = Path.of(dir.isEmpty() ? "." : dir, command);
+            if (Files.isExecutable(candidate)) {
+                return Optional.of(candidate);
+            }
+        }
+        return Optional.empty();
     }
 
     private static void run(Path dir, String... command) throws IOException, InterruptedException {

@@ -2,7 +2,6 @@ package io.kvsession.sidecar.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,7 +41,7 @@ public final class EtcdServer implements AutoCloseable {
     public static EtcdServer launch() {
         try {
             EtcdServer server = new EtcdServer(DebianBinary.find("etcd", "etcd-server"),
-                    Files.createTempDirectory("kvsession-etcd"), freePort(), freePort());
+                    Files.createTempDirectory("kvsession-etcd"), FreePort.find(), FreePort.find());
             server.start();
             return server;
         } catch (IOException e) {
@@ -116,12 +115,6 @@ public final class EtcdServer implements AutoCloseable {
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
             return false;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 }

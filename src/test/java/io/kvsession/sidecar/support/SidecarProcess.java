@@ -1,7 +1,6 @@
 package io.kvsession.sidecar.support;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,8 +34,8 @@ public final class SidecarProcess implements AutoCloseable {
     /** Starts the sidecar with these {@code -D} properties and waits until it is ready. */
     public static SidecarProcess start(String name, Map<String, String> properties) throws Exception {
         String artifact = System.getProperty("sidecar.artifact", "target/quarkus-app/quarkus-run.jar");
-        int port = freePort();
-        int managementPort = freePort();
+        int port = FreePort.find();
+        int managementPort = FreePort.find();
         List<String> command = new ArrayList<>();
         if (artifact.endsWith(".jar")) {
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -117,11 +116,5 @@ public final class SidecarProcess implements AutoCloseable {
 
     private URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }
