@@ -4,7 +4,7 @@ package io.kvsession.sidecar.store;
  * The bindings' scripts. A binding is one field of the hash {@code b} — session id → {@code instance \t kind (e|r)
  * \t ttl ms \t expires at ms \t revision \t review bucket}, numbers in base 36, so that a binding costs about 190
  * bytes — kept with per-instance counts ({@code i}), per-kind counts ({@code n}), a revision counter
- * ({@code rev}), and its deadline index: sets {@code d:<bucket>} of the sessions due in each 5 s bucket, and the
+ * ({@code rev}), and its deadline index: sets {@code d:<bucket>} of the sessions due in each 1 s bucket, and the
  * sorted set {@code dk} of buckets. Every key shares the store's one hash tag; bucket keys are derived from the
  * prefix passed in, in the same slot. Each script is one atomic step: an expired binding leaves through exactly one
  * of them, which reports it.

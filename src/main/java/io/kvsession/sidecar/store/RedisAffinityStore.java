@@ -32,7 +32,7 @@ import io.vertx.mutiny.redis.client.Response;
  */
 public final class RedisAffinityStore implements AffinityStore {
 
-    static final long BUCKET_MILLIS = 5_000;
+    static final long BUCKET_MILLIS = 1_000;
     private static final int REAP_BATCH = 256;
     private static final int SCAN_COUNT = 1_000;
 

@@ -13,6 +13,8 @@ import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 
+import io.kvsession.sidecar.support.FakeClock;
+
 class AffinityTableTest {
 
     private static final Duration TTL = Duration.ofSeconds(10);

@@ -1,4 +1,4 @@
-package io.kvsession.sidecar.affinity;
+package io.kvsession.sidecar.support;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,11 +7,11 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A clock that moves only when told to. */
-final class FakeClock extends Clock {
+public final class FakeClock extends Clock {
 
     private volatile Instant now = Instant.parse("2026-11-28T00:00:00Z");
 
-    void advance(Duration by) {
+    public void advance(Duration by) {
         now = now.plus(by);
     }
 
