@@ -53,4 +53,20 @@ public interface AffinityStore {
 
     /** Whether bindings outlive this process (a shared store) or die with it (memory). */
     boolean durable();
+
+    /** Whether the store answered its last call; a memory store always does. */
+    boolean reachable();
+
+    /**
+     * Claims the open of the session on a worker for {@code hold}, so that replicas sharing the store make one RPC;
+     * not granted when another replica holds the claim. A store of one process always grants it (its caller's
+     * flights already make opens single).
+     */
+    Uni<OpenClaim> claimOpen(String sessionId, String instanceId, Duration hold);
+
+    /** Ends this replica's claim, telling waiting replicas how the open ended ({@code failure} null: it succeeded). */
+    Uni<Void> releaseOpen(String sessionId, Throwable failure);
+
+    /** Waits, up to {@code within}, for another replica's claim on the session to end, and says how. */
+    Uni<OpenResult> awaitOpen(String sessionId, Duration within);
 }

@@ -72,6 +72,27 @@ public final class MemoryAffinityStore implements AffinityStore {
     }
 
     @Override
+    public boolean reachable() {
+        return true;
+    }
+
+    @Override
+    public Uni<OpenClaim> claimOpen(String sessionId, String instanceId, Duration hold) {
+        return Uni.createFrom().item(new OpenClaim(true, instanceId));
+    }
+
+    @Override
+    public Uni<Void> releaseOpen(String sessionId, Throwable failure) {
+        return Uni.createFrom().voidItem();
+    }
+
+    /** Never asked: a claim in one process is always granted. */
+    @Override
+    public Uni<OpenResult> awaitOpen(String sessionId, Duration within) {
+        return Uni.createFrom().item(new OpenResult(OpenResult.State.ABANDONED, null, null));
+    }
+
+    @Override
     public StoreCounts counts() {
         return new StoreCounts(table.size(), table.count(BindingKind.ENGINE_BACKED),
                 table.count(BindingKind.ROUTER_ONLY), table.maxEntries());

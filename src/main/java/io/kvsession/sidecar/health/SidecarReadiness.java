@@ -48,6 +48,7 @@ public class SidecarReadiness implements HealthCheck {
                 .status(gate.isOpen())
                 .withData("session_control", control.current().map(SessionControl.State::wireName)
                         .orElse("not_probed_yet"))
+                .withData("store", store.reachable() ? "up" : "down")
                 .withData("bindings", counts.bindings())
                 .withData("bindings_max", counts.maxEntries())
                 .withData("closes_pending", closes.pendingCount())

@@ -53,6 +53,6 @@ public class AffinityWiring {
     void startReaper(@Observes StartupEvent start, AffinityStore store, LifecycleTimers timers,
             SidecarConfig config) {
         timers.every(config.affinity().reaperInterval(), () -> store.reap().subscribe().with(expired -> {
-        }));
+        }, failure -> LOG.debugf("action=reap outcome=failed: %s", failure.getMessage())));
     }
 }

@@ -2,8 +2,6 @@ package io.kvsession.sidecar.lifecycle;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.kvsession.sidecar.Failure;
-import io.kvsession.sidecar.SidecarException;
 import io.kvsession.sidecar.affinity.Binding;
 import io.kvsession.sidecar.affinity.BindingKind;
 import io.kvsession.sidecar.config.SidecarConfig;
@@ -67,10 +65,12 @@ public class EngineOpen {
         SessionOnWorker key = new SessionOnWorker(order.sessionId(), worker.id());
         OpenSpec spec = new OpenSpec(order.sessionId(), order.ttl().plus(defaults.workerTimeoutBuffer()).toSeconds(),
                 order.capacity());
+        boolean[] workerOpened = new boolean[1];
         return closes.supersede(key).flatMap(heldBefore -> worker.open(spec)
                 .onFailure().invoke(failure -> recorder.record(new LifecycleEvent(Action.OPEN, Outcome.of(failure),
                         order.sessionId(), worker.id(), null, order.contextId(), opened.startedNanos(),
                         failure.getMessage())))
+                .invoke(outcome -> workerOpened[0] = outcome != OpenOutcome.SESSIONS_DISABLED)
                 .flatMap(outcome -> outcome == OpenOutcome.SESSIONS_DISABLED
                         ? degraded(order, opened.startedNanos(), "worker " + worker.id() + " has streaming sessions "
                                 + "disabled; bound affinity-only")
@@ -79,18 +79,17 @@ public class EngineOpen {
                                         ? new Note(Action.OPEN, Outcome.OK, order.contextId(), opened.startedNanos(),
                                                 "the worker already held the session")
                                         : opened))
-                .onFailure().invoke(failure -> rollBackIfHeld(failure, heldBefore, worker, order)));
+                .onFailure().invoke(failure -> rollBackIfHeld(failure, heldBefore || workerOpened[0], worker,
+                        order)));
     }
 
     /**
      * The rollback decision. Nothing is bound after a failed open, but the worker may hold the session: from before
-     * (a close of it was pending or held), from this very open delivered without an answer, or because it opened
-     * and the binding did not fit. Then it is closed.
+     * (a close of it was pending or held), because it opened it and the binding failed (a full table, a store that
+     * cannot be reached), or from this very open delivered without a clean answer. Then it is closed.
      */
-    private void rollBackIfHeld(Throwable failure, boolean heldBefore, Worker worker, OpenOrder order) {
-        boolean delivered = failure instanceof WorkerException rpc && rpc.maybeDelivered();
-        boolean opened = failure instanceof SidecarException refused && refused.failure() == Failure.TABLE_FULL;
-        if (heldBefore || delivered || opened) {
+    private void rollBackIfHeld(Throwable failure, boolean held, Worker worker, OpenOrder order) {
+        if (held || failure instanceof WorkerException rpc && rpc.maybeDelivered()) {
             closes.rollback(order.sessionId(), worker, order.ttl(), order.contextId());
         }
     }

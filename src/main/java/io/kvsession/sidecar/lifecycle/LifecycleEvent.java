@@ -69,6 +69,8 @@ public record LifecycleEvent(Action action, Outcome outcome, String sessionId, S
         STICKY_HIT(Severity.NORMAL),
         STICKY_MISS(Severity.NORMAL),
         REBOUND(Severity.NORMAL),
+        /** The store could not be reached: the router's pick was used. */
+        STORE_DOWN(Severity.FAILED),
         /** The worker had lost the session and holds it again. */
         REOPENED(Severity.FAILED);
 

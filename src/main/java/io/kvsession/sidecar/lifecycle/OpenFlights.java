@@ -1,5 +1,6 @@
 package io.kvsession.sidecar.lifecycle;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -8,12 +9,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.kvsession.sidecar.Failure;
 import io.kvsession.sidecar.SidecarException;
+import io.kvsession.sidecar.affinity.AffinityStore;
 import io.kvsession.sidecar.affinity.Binding;
+import io.kvsession.sidecar.affinity.OpenResult;
+import io.kvsession.sidecar.config.SidecarConfig;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Single flight of opens (SPEC §3.3): concurrent opens of one session share one worker RPC. A flight, once started,
- * runs to its end even if every caller goes away, so that the worker's session always ends up bound or closed.
+ * Single flight of opens (SPEC §3.3, §8.2): concurrent opens of one session share one worker RPC — in this process
+ * through one flight per session, across replicas sharing a store through the store's claim: a replica that finds
+ * another one's claim waits for its end, then sees its binding (or its failure). A flight, once started, runs to its
+ * end even if every caller goes away, so that the worker's session always ends up bound or closed.
  */
 @ApplicationScoped
 public class OpenFlights {
@@ -22,6 +28,14 @@ public class OpenFlights {
     }
 
     private final ConcurrentHashMap<String, Flight> flights = new ConcurrentHashMap<>();
+    private final AffinityStore store;
+    /** Longer than any open can take: a claim left by a replica that died lapses after it. */
+    private final Duration hold;
+
+    public OpenFlights(AffinityStore store, SidecarConfig config) {
+        this.store = store;
+        this.hold = config.rpc().openTimeout().multipliedBy(2).plusSeconds(1);
+    }
 
     /** The open of the session on the wire, to wait for; empty when none runs. 409 when it opens elsewhere. */
     public Optional<Uni<Binding>> join(String sessionId, String instanceId) {
@@ -35,7 +49,8 @@ public class OpenFlights {
         if (running != null) {
             return joined(running, sessionId, instanceId);
         }
-        Flight mine = new Flight(instanceId, Uni.createFrom().deferred(open).memoize().indefinitely());
+        Flight mine = new Flight(instanceId, Uni.createFrom().<Binding> deferred(
+                () -> acrossReplicas(sessionId, instanceId, open)).memoize().indefinitely());
         Flight raced = flights.putIfAbsent(sessionId, mine);
         if (raced != null) {
             return joined(raced, sessionId, instanceId);
@@ -44,6 +59,27 @@ public class OpenFlights {
         mine.result().subscribe().with(bound -> flights.remove(sessionId, mine),
                 failure -> flights.remove(sessionId, mine));
         return mine.result();
+    }
+
+    /**
+     * Runs {@code open} under the store's claim, released with its outcome; or, when another replica holds the claim,
+     * waits for it to end and then claims again — the open then finds that replica's binding and makes no RPC.
+     */
+    private Uni<Binding> acrossReplicas(String sessionId, String instanceId, Supplier<Uni<? extends Binding>> open) {
+        return store.claimOpen(sessionId, instanceId, hold).flatMap(claim -> {
+            if (claim.granted()) {
+                return Uni.createFrom().<Binding> deferred(open)
+                        .onItemOrFailure().call((bound, failure) -> store.releaseOpen(sessionId, failure));
+            }
+            if (!claim.instanceId().equals(instanceId)) {
+                return Uni.createFrom().failure(new SidecarException(Failure.CONFLICT, "session '" + sessionId
+                        + "' is being opened on instance '" + claim.instanceId() + "' by another replica, not '"
+                        + instanceId + "'"));
+            }
+            return store.awaitOpen(sessionId, hold).flatMap(result -> result.state() == OpenResult.State.FAILED
+                    ? Uni.createFrom().failure(new SidecarException(result.failure(), result.message()))
+                    : acrossReplicas(sessionId, instanceId, open));
+        });
     }
 
     /** Completes once any open of the session on the wire has settled, whatever its outcome. */

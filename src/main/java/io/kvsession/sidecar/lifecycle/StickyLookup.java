@@ -4,6 +4,8 @@ import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.kvsession.sidecar.Failure;
+import io.kvsession.sidecar.SidecarException;
 import io.kvsession.sidecar.affinity.AffinityStore;
 import io.kvsession.sidecar.affinity.Binding;
 import io.kvsession.sidecar.control.WorkerRegistry;
@@ -12,12 +14,13 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Where a routed request's session is bound, renewing it: a binding to an instance that has gone is dropped (and
- * ends as such) so that the router's pick takes over.
+ * ends as such) so that the router's pick takes over. A store that cannot be reached does not fail the route: the
+ * router's pick serves it, non-sticky ({@code store_down}).
  */
 @ApplicationScoped
 public class StickyLookup {
 
-    /** The live binding, if any, and how the lookup went: {@code sticky_hit}, {@code sticky_miss} or {@code rebound}. */
+    /** The live binding, if any, and how the lookup went: sticky_hit, sticky_miss, rebound or store_down. */
     public record Sticky(Optional<Binding> binding, Outcome outcome) {
     }
 
@@ -43,6 +46,9 @@ public class StickyLookup {
                     }
                     return Uni.createFrom().item(new Sticky(bound, bound.isPresent() ? Outcome.STICKY_HIT
                             : Outcome.STICKY_MISS));
-                });
+                })
+                .onFailure(failure -> failure instanceof SidecarException known
+                        && known.failure() == Failure.STORE_UNAVAILABLE)
+                .recoverWithItem(new Sticky(Optional.empty(), Outcome.STORE_DOWN));
     }
 }

@@ -16,6 +16,8 @@ import io.kvsession.sidecar.affinity.BindingKind;
 import io.kvsession.sidecar.affinity.BindingPage;
 import io.kvsession.sidecar.affinity.Bound;
 import io.kvsession.sidecar.affinity.ExpiryListener;
+import io.kvsession.sidecar.affinity.OpenClaim;
+import io.kvsession.sidecar.affinity.OpenResult;
 import io.kvsession.sidecar.affinity.StoreCounts;
 import io.kvsession.sidecar.affinity.TableFullException;
 import io.smallrye.mutiny.Multi;
@@ -41,11 +43,14 @@ public final class RedisAffinityStore implements AffinityStore {
     private final Clock clock;
     private final int maxEntries;
     private final ExpiryListener listener;
+    private final RedisOpenClaims claims;
     private volatile StoreCounts counts;
 
-    RedisAffinityStore(RedisCalls redis, RedisKeys keys, Clock clock, int maxEntries, ExpiryListener listener) {
+    RedisAffinityStore(RedisCalls redis, RedisKeys keys, RedisOpenClaims claims, Clock clock, int maxEntries,
+            ExpiryListener listener) {
         this.redis = redis;
         this.keys = keys;
+        this.claims = claims;
         this.clock = clock;
         this.maxEntries = maxEntries;
         this.listener = listener;
@@ -139,9 +144,24 @@ public final class RedisAffinityStore implements AffinityStore {
         return true;
     }
 
-    /** Whether the last call found Redis unreachable. */
-    public boolean down() {
-        return redis.down();
+    @Override
+    public boolean reachable() {
+        return !redis.down();
+    }
+
+    @Override
+    public Uni<OpenClaim> claimOpen(String sessionId, String instanceId, Duration hold) {
+        return claims.claim(sessionId, instanceId, hold);
+    }
+
+    @Override
+    public Uni<Void> releaseOpen(String sessionId, Throwable failure) {
+        return claims.release(sessionId, failure);
+    }
+
+    @Override
+    public Uni<OpenResult> awaitOpen(String sessionId, Duration within) {
+        return claims.await(sessionId, within);
     }
 
     private Uni<Optional<Binding>> lookup(RedisScript script, String sessionId) {

@@ -1,6 +1,7 @@
 package io.kvsession.sidecar.store;
 
 import java.time.Clock;
+import java.util.UUID;
 
 import io.kvsession.sidecar.affinity.ExpiryListener;
 import io.kvsession.sidecar.config.SidecarConfig;
@@ -12,6 +13,8 @@ public final class RedisStores {
 
     private final RedisCalls calls;
     private final RedisKeys keys;
+    /** This process among the replicas: it owns the open claims and closes it records. */
+    private final String replica = UUID.randomUUID().toString();
 
     /** @param where the server as operators know it (no credentials), for messages */
     public RedisStores(Redis redis, SidecarConfig.Redis config, String where, MeterRegistry meters) {
@@ -20,6 +23,7 @@ public final class RedisStores {
     }
 
     public RedisAffinityStore affinity(Clock clock, int maxEntries, ExpiryListener listener) {
-        return new RedisAffinityStore(calls, keys, clock, maxEntries, listener);
+        return new RedisAffinityStore(calls, keys, new RedisOpenClaims(calls, keys, replica), clock, maxEntries,
+                listener);
     }
 }

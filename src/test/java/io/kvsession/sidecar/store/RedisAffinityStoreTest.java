@@ -183,13 +183,13 @@ class RedisAffinityStoreTest {
             SidecarException down = assertThrows(SidecarException.class, () -> await(store.peek("kept")));
             assertEquals(Failure.STORE_UNAVAILABLE, down.failure());
             assertTrue(down.getMessage().contains("redis at redis://127.0.0.1"), down.getMessage());
-            assertTrue(store.down());
+            assertFalse(store.reachable());
         } finally {
             server.start();
         }
         Binding kept = pollUntilUp(() -> await(store.peek("kept"))).orElseThrow();
         assertEquals("w1", kept.instanceId());
-        assertFalse(store.down());
+        assertTrue(store.reachable());
     }
 
     private RedisStores stores() {

@@ -1,7 +1,6 @@
 package io.kvsession.sidecar.support;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
