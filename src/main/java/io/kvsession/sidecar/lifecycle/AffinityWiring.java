@@ -15,6 +15,7 @@ import io.kvsession.sidecar.affinity.ExpiryListener;
 import io.kvsession.sidecar.affinity.MemoryAffinityStore;
 import io.kvsession.sidecar.config.SidecarConfig;
 import io.kvsession.sidecar.config.StoreKind;
+import io.kvsession.sidecar.store.CloseLedger;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -48,6 +49,12 @@ public class AffinityWiring {
                 + "kvsession.affinity.store=redis shares them between replicas and keeps them across restarts.",
                 maxEntries);
         return new MemoryAffinityStore(new AffinityTable(clock, maxEntries, expired));
+    }
+
+    @Produces
+    @Singleton
+    CloseLedger closeLedger(SidecarConfig config, RedisHolder redis) {
+        return config.affinity().store() == StoreKind.REDIS ? redis.stores().closes() : CloseLedger.NONE;
     }
 
     void startReaper(@Observes StartupEvent start, AffinityStore store, LifecycleTimers timers,

@@ -46,16 +46,36 @@ public final class CloseScheduler {
         }
     }
 
+    /** Told of each close that starts and each that is owed no more (landed or given up), to write it down. */
+    public interface Listener {
+        void scheduled(SessionOnWorker key, Duration ttl, String contextId, CloseReason reason, boolean rollback);
+
+        void settled(SessionOnWorker key);
+
+        Listener NONE = new Listener() {
+            @Override
+            public void scheduled(SessionOnWorker key, Duration ttl, String contextId, CloseReason reason,
+                    boolean rollback) {
+            }
+
+            @Override
+            public void settled(SessionOnWorker key) {
+            }
+        };
+    }
+
     private final ConcurrentHashMap<SessionOnWorker, Pending> pending = new ConcurrentHashMap<>();
     private final AtomicInteger unbound = new AtomicInteger();
     private final Timers timers;
     private final LifecycleRecorder recorder;
     private final ClosePolicy policy;
+    private final Listener listener;
 
-    public CloseScheduler(Timers timers, LifecycleRecorder recorder, ClosePolicy policy) {
+    public CloseScheduler(Timers timers, LifecycleRecorder recorder, ClosePolicy policy, Listener listener) {
         this.timers = timers;
         this.recorder = recorder;
         this.policy = policy;
+        this.listener = listener;
     }
 
     /** Whether a close for this reason would be taken now. */
@@ -148,6 +168,7 @@ public final class CloseScheduler {
             if (reason == CloseReason.CLOSE_UNBOUND) {
                 unbound.incrementAndGet();
             }
+            listener.scheduled(key, ttl, contextId, reason, rollback);
             attempt(fresh);
         } else if (rollback && existing.resendEveryNanos == 0) {
             // A plain close was pending; as a rollback it must now also be sent again.
@@ -196,6 +217,7 @@ public final class CloseScheduler {
             timers.after(Duration.ofNanos(close.confirmAtNanos - now), () -> attempt(close));
         } else if (pending.remove(close.key, close)) {
             forget(close);
+            listener.settled(close.key);
         }
     }
 
@@ -204,6 +226,7 @@ public final class CloseScheduler {
         if (policy.givesUp(timers.nanoTime(), backoff, close.giveUpAtNanos)) {
             if (pending.remove(close.key, close)) {
                 forget(close);
+                listener.settled(close.key);
                 if (!close.landed) {
                     giveUp(close.key, close.contextId, "gave up after " + close.attempts + " attempt(s), the "
                             + "worker has dropped the session on its own by now: " + failure.getMessage());

@@ -1,6 +1,7 @@
 package io.kvsession.sidecar.lifecycle;
 
 import java.net.URI;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -26,11 +27,11 @@ public class RedisHolder {
     private RedisStores stores;
 
     public RedisHolder(Instance<Redis> client, SidecarConfig config, MeterRegistry meters,
-            @ConfigProperty(name = "quarkus.redis.hosts", defaultValue = "") String hosts) {
+            @ConfigProperty(name = "quarkus.redis.hosts") Optional<String> hosts) {
         this.client = client;
         this.config = config;
         this.meters = meters;
-        this.hosts = hosts;
+        this.hosts = hosts.orElse("");
     }
 
     public synchronized RedisStores stores() {

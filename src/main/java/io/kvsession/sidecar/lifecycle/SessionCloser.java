@@ -50,9 +50,9 @@ public class SessionCloser {
 
     /** The request finished (success, error or cancel alike): its deferred closes start now. */
     public Uni<Finished> finish(String contextId) {
-        return Uni.createFrom().item(() -> {
+        return Uni.createFrom().deferred(() -> {
             String checked = intake.finish(contextId);
-            return new Finished(checked, ends.requestFinished(checked));
+            return ends.requestFinished(checked).map(closing -> new Finished(checked, closing));
         });
     }
 

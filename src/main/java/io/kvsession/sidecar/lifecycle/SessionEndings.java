@@ -68,11 +68,10 @@ public class SessionEndings {
     }
 
     /** The request finished (success, error or cancel alike): its deferred closes start now. */
-    public List<String> requestFinished(String contextId) {
-        List<String> closing = closes.finish(contextId);
-        recorder.record(new LifecycleEvent(Action.FINISH, Outcome.OK, null, null, null, contextId, 0,
-                closing.isEmpty() ? null : "closing " + closing.size() + " session(s)"));
-        return closing;
+    public Uni<List<String>> requestFinished(String contextId) {
+        return closes.finish(contextId).invoke(closing -> recorder.record(new LifecycleEvent(Action.FINISH,
+                Outcome.OK, null, null, null, contextId, 0, closing.isEmpty() ? null
+                        : "closing " + closing.size() + " session(s)")));
     }
 
     private EngineClose end(String sessionId, String instanceId, BindingKind kind, Duration ttl, SessionHost host,

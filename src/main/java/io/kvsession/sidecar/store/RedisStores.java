@@ -22,6 +22,10 @@ public final class RedisStores {
         this.keys = RedisKeys.of(config.prefix());
     }
 
+    public CloseLedger closes() {
+        return new RedisCloseLedger(calls, keys, replica);
+    }
+
     public RedisAffinityStore affinity(Clock clock, int maxEntries, ExpiryListener listener) {
         return new RedisAffinityStore(calls, keys, new RedisOpenClaims(calls, keys, replica), clock, maxEntries,
                 listener);

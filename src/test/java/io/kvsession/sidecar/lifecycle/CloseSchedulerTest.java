@@ -25,7 +25,8 @@ class CloseSchedulerTest {
     private final List<LifecycleEvent> events = new CopyOnWriteArrayList<>();
     private final ClosePolicy policy = new ClosePolicy(Duration.ofMillis(100), Duration.ofMillis(400),
             Duration.ofSeconds(1), Duration.ofSeconds(1), 3, 2, 3, Duration.ofSeconds(2));
-    private final CloseScheduler closes = new CloseScheduler(timers, events::add, policy);
+    private final CloseScheduler closes = new CloseScheduler(timers, events::add, policy,
+            CloseScheduler.Listener.NONE);
     private final ScriptedHost worker = new ScriptedHost("w1", timers);
 
     @Test
