@@ -3,10 +3,13 @@ package io.kvsession.sidecar.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringReader;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -22,6 +26,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Service;
@@ -36,7 +41,8 @@ import io.quarkus.test.junit.TestProfile;
 
 /**
  * The Kubernetes manifests cannot drift from the code: their probe paths are served by this application, their
- * ports and files match the configuration they mount, and the pod is locked down and outlives the drain.
+ * ports and files match the configuration they mount, and the pod is locked down and outlives the drain. The Redis
+ * component merges into the DaemonSet it names, and its Secret, mounts and TLS switch agree with each other.
  */
 @QuarkusTest
 @TestProfile(Profiles.NoWorkers.class)
@@ -95,7 +101,7 @@ class ManifestsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = { "sidecar", "daemonset" })
+    @ValueSource(strings = { "sidecar", "daemonset", "redis" })
     void kustomizationsNameFilesThatExist(String shape) throws IOException {
         Map<String, Object> kustomization = yaml(KUBERNETES.resolve(shape).resolve("kustomization.yaml"), Map.class);
         for (String key : List.of("resources", "patches", "configMapGenerator")) {
@@ -142,6 +148,91 @@ class ManifestsTest {
         assertNotNull(env(sidecar, "KVSESSION_AUTH_TOKEN_FILE"), "auth is required on a shared Service");
     }
 
+    @Test
+    void theRedisComponentPatchesTheDaemonSetsContainerAndMergesIntoItsConfiguration() throws IOException {
+        Path component = KUBERNETES.resolve("redis");
+        Map<String, Object> kustomization = yaml(component.resolve("kustomization.yaml"), Map.class);
+        DaemonSet base = yaml(KUBERNETES.resolve("daemonset").resolve("daemonset.yaml"), DaemonSet.class);
+        DaemonSet patch = yaml(component.resolve("daemonset-patch.yaml"), DaemonSet.class);
+        Container baseSidecar = sidecarContainer("daemonset", base.getSpec().getTemplate().getSpec());
+
+        assertEquals("Component", kustomization.get("kind"));
+        Map<?, ?> target = (Map<?, ?>) ((Map<?, ?>) only((List<?>) kustomization.get("patches"), "patch"))
+                .get("target");
+        assertEquals(Map.of("kind", "DaemonSet", "name", base.getMetadata().getName()), target);
+        assertEquals(base.getMetadata().getName(), patch.getMetadata().getName());
+        Container sidecar = only(patch.getSpec().getTemplate().getSpec().getContainers(), "container");
+        assertEquals(baseSidecar.getName(), sidecar.getName(), "the patch merges into the sidecar's container");
+
+        Map<?, ?> generator = (Map<?, ?>) only((List<?>) kustomization.get("configMapGenerator"), "generator");
+        Volume config = volume(base.getSpec().getTemplate().getSpec(), baseSidecar, "/etc/kv-session-sidecar");
+        assertEquals(config.getConfigMap().getName(), generator.get("name"));
+        assertEquals("merge", generator.get("behavior"), "adds a file to the DaemonSet's ConfigMap, keeps the rest");
+        List<String> locations = List.of(env(sidecar, "QUARKUS_CONFIG_LOCATIONS").split(","));
+        assertEquals(List.of(env(baseSidecar, "QUARKUS_CONFIG_LOCATIONS"), "/etc/kv-session-sidecar/"
+                + ((List<?>) generator.get("files")).get(0)), locations, "the DaemonSet's file, then the component's");
+
+        Properties redis = properties("redis", "redis.properties");
+        assertEquals("redis", redis.getProperty("kvsession.affinity.store"));
+        URI host = URI.create(redis.getProperty("quarkus.redis.hosts"));
+        assertEquals("redis", host.getScheme());
+        assertTrue(host.getHost() != null && host.getPort() > 0, host.toString());
+        assertNull(host.getUserInfo(), "the password comes from the Secret, never from the ConfigMap");
+        Properties daemonSet = properties("daemonset");
+        assertTrue(redis.stringPropertyNames().stream().noneMatch(daemonSet::containsKey),
+                "no key in both files, so their order cannot matter");
+    }
+
+    @Test
+    void theRedisPasswordAndCaComeFromTheSecret() throws IOException {
+        Path component = KUBERNETES.resolve("redis");
+        DaemonSet base = yaml(KUBERNETES.resolve("daemonset").resolve("daemonset.yaml"), DaemonSet.class);
+        PodSpec patch = yaml(component.resolve("daemonset-patch.yaml"), DaemonSet.class).getSpec().getTemplate()
+                .getSpec();
+        Container sidecar = only(patch.getContainers(), "container");
+
+        EnvVar password = sidecar.getEnv().stream().filter(variable -> variable.getName().equals(
+                "QUARKUS_REDIS_PASSWORD")).findFirst().orElseThrow(() -> new AssertionError("no env "
+                        + "QUARKUS_REDIS_PASSWORD"));
+        assertNull(password.getValue());
+        assertEquals("kv-session-sidecar-redis", password.getValueFrom().getSecretKeyRef().getName());
+        assertEquals("password", password.getValueFrom().getSecretKeyRef().getKey());
+        assertTrue(password.getValueFrom().getSecretKeyRef().getOptional() == null
+                || !password.getValueFrom().getSecretKeyRef().getOptional(), "a missing password stops the pod");
+
+        String secretMount = only(sidecar.getVolumeMounts(), "mount").getMountPath();
+        assertEquals("kv-session-sidecar-redis", volume(patch, sidecar, secretMount).getSecret().getSecretName());
+        PodSpec basePod = base.getSpec().getTemplate().getSpec();
+        assertTrue(basePod.getVolumes().stream().noneMatch(volume -> volume.getName().equals(only(patch.getVolumes(),
+                "volume").getName())), "the Secret's volume takes no name the DaemonSet uses");
+        assertTrue(sidecarContainer("daemonset", basePod).getVolumeMounts().stream().noneMatch(mount -> mount
+                .getMountPath().equals(secretMount)), "nor a path it mounts");
+
+        Properties tls = commentedProperties(component.resolve("redis.properties"));
+        assertEquals("rediss", URI.create(tls.getProperty("quarkus.redis.hosts")).getScheme());
+        assertEquals("true", tls.getProperty("quarkus.redis.tls.enabled"));
+        assertEquals("HTTPS", tls.getProperty("quarkus.redis.tls.hostname-verification-algorithm"));
+        assertEquals("true", tls.getProperty("quarkus.redis.tls.trust-certificate-pem"));
+        assertEquals(Path.of(secretMount, "ca.crt"), Path.of(tls.getProperty(
+                "quarkus.redis.tls.trust-certificate-pem.certs")), "the TLS switch reads the CA the Secret mounts");
+    }
+
+    private static <T> T only(List<T> elements, String what) {
+        assertEquals(1, elements.size(), "exactly one " + what);
+        return elements.get(0);
+    }
+
+    /** The keys of the commented-out switch in a properties file ({@code # key=value} lines). */
+    private static Properties commentedProperties(Path file) throws IOException {
+        Properties properties = new Properties();
+        for (String line : Files.readAllLines(file)) {
+            if (line.matches("# [a-z][\\w.\"-]*=.*")) {
+                properties.load(new StringReader(line.substring(2)));
+            }
+        }
+        return properties;
+    }
+
     private static PodSpec pod(String shape) throws IOException {
         if (shape.equals("sidecar")) {
             return yaml(KUBERNETES.resolve(shape).resolve("sidecar-patch.yaml"), Deployment.class).getSpec()
@@ -175,8 +266,12 @@ class ManifestsTest {
     }
 
     private static Properties properties(String shape) throws IOException {
+        return properties(shape, "application.properties");
+    }
+
+    private static Properties properties(String shape, String file) throws IOException {
         Properties properties = new Properties();
-        try (Reader reader = Files.newBufferedReader(KUBERNETES.resolve(shape).resolve("application.properties"))) {
+        try (Reader reader = Files.newBufferedReader(KUBERNETES.resolve(shape).resolve(file))) {
             properties.load(reader);
         }
         return properties;
