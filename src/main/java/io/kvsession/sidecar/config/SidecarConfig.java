@@ -167,6 +167,10 @@ public interface SidecarConfig {
         /** Longest wait for one store operation; past it the store counts as unreachable (503). */
         @WithDefault("1s")
         Duration timeout();
+
+        /** A replica not heard from for this long is gone: another one sends the closes it owed. */
+        @WithDefault("20s")
+        Duration replicaTimeout();
     }
 
     interface Rpc {

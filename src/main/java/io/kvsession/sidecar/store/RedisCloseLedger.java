@@ -17,12 +17,11 @@ import io.vertx.mutiny.redis.client.Response;
  * The closes replicas owe, in Redis: the hash {@code c} maps {@code session \t instance} to {@code owner \t state
  * (p pending | h held) \t ttl ms \t context \t reason \t rollback (0|1) \t deadline ms}; the hash {@code x} maps a
  * request to the closes held for it. A replica is alive while its key {@code a:<replica>} exists (kept for
- * {@value #ALIVE_MILLIS} ms, renewed well within); the pending closes of a replica that is not alive, and held closes
- * past their deadline, are claimed by another replica — atomically, so by one.
+ * {@code kvsession.affinity.redis.replica-timeout}, renewed four times within); the pending closes of a replica that
+ * is not alive, and held closes past their deadline, are claimed by another replica — atomically, so by one.
  */
 final class RedisCloseLedger implements CloseLedger {
 
-    static final long ALIVE_MILLIS = 20_000;
     /** A held close whose owner is alive is left to that owner's own guard for this much longer. */
     private static final long GUARD_GRACE_MILLIS = 10_000;
 
@@ -71,11 +70,13 @@ final class RedisCloseLedger implements CloseLedger {
     private final RedisCalls redis;
     private final RedisKeys keys;
     private final String replica;
+    private final long aliveMillis;
 
-    RedisCloseLedger(RedisCalls redis, RedisKeys keys, String replica) {
+    RedisCloseLedger(RedisCalls redis, RedisKeys keys, String replica, Duration replicaTimeout) {
         this.redis = redis;
         this.keys = keys;
         this.replica = replica;
+        this.aliveMillis = replicaTimeout.toMillis();
     }
 
     @Override
@@ -124,15 +125,15 @@ final class RedisCloseLedger implements CloseLedger {
     @Override
     public Uni<Void> heartbeat(boolean alive) {
         Request request = alive
-                ? Request.cmd(Command.SET).arg(keys.alive(replica)).arg("1").arg("PX").arg(ALIVE_MILLIS)
+                ? Request.cmd(Command.SET).arg(keys.alive(replica)).arg("1").arg("PX").arg(aliveMillis)
                 : Request.cmd(Command.DEL).arg(keys.alive(replica));
         return redis.send("heartbeat", request).replaceWithVoid();
     }
 
-    /** A quarter of the alive time: a replica that died is found within about 25 s. */
+    /** A quarter of the replica timeout: a replica that died is found within about 1.25 times it. */
     @Override
     public Optional<Duration> beat() {
-        return Optional.of(Duration.ofMillis(ALIVE_MILLIS / 4));
+        return Optional.of(Duration.ofMillis(aliveMillis / 4));
     }
 
     private record Owed(String field, String value, String owner, String state, long deadlineMillis) {

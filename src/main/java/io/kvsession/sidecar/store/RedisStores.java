@@ -13,6 +13,7 @@ public final class RedisStores {
 
     private final RedisCalls calls;
     private final RedisKeys keys;
+    private final SidecarConfig.Redis config;
     /** This process among the replicas: it owns the open claims and closes it records. */
     private final String replica = UUID.randomUUID().toString();
 
@@ -20,10 +21,11 @@ public final class RedisStores {
     public RedisStores(Redis redis, SidecarConfig.Redis config, String where, MeterRegistry meters) {
         this.calls = new RedisCalls(redis, config.timeout(), where, meters);
         this.keys = RedisKeys.of(config.prefix());
+        this.config = config;
     }
 
     public CloseLedger closes() {
-        return new RedisCloseLedger(calls, keys, replica);
+        return new RedisCloseLedger(calls, keys, replica, config.replicaTimeout());
     }
 
     public RedisAffinityStore affinity(Clock clock, int maxEntries, ExpiryListener listener) {

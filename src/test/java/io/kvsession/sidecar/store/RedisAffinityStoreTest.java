@@ -204,6 +204,11 @@ class RedisAffinityStoreTest {
             public Duration timeout() {
                 return Duration.ofSeconds(1);
             }
+
+            @Override
+            public Duration replicaTimeout() {
+                return Duration.ofSeconds(2);
+            }
         };
         return new RedisStores(client, config, server.uri(), new SimpleMeterRegistry());
     }

@@ -45,6 +45,15 @@ public final class Profiles {
         }
     }
 
+    /** Fake workers, and bindings in a real Redis. */
+    public static class RedisStore implements QuarkusTestProfile {
+        @Override
+        public List<TestResourceEntry> testResources() {
+            return List.of(new TestResourceEntry(FakeWorkersResource.class),
+                    new TestResourceEntry(RedisResource.class));
+        }
+    }
+
     /** Dynamo workers found through a real etcd (two at start, more registered by tests). */
     public static class Dynamo implements QuarkusTestProfile {
         @Override

@@ -91,6 +91,12 @@ public final class SidecarProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** SIGKILL, as an OOM kill or a node loss would: nothing is flushed. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
     @Override
     public void close() {
         process.destroyForcibly();
