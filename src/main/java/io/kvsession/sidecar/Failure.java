@@ -15,6 +15,10 @@ public enum Failure {
     CONFLICT,
     /** The affinity table is full. */
     TABLE_FULL,
+    /** The worker holds its maximum of sessions (admission). */
+    INSTANCE_FULL,
+    /** The parent session has its maximum of children. */
+    TOO_MANY_CHILDREN,
     /** Too many worker closes are waiting: a close would not be sent. */
     BACKLOG_FULL,
     /** The worker answered with an error. */

@@ -19,6 +19,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import io.kvsession.sidecar.affinity.AffinityTable;
 import io.kvsession.sidecar.affinity.BindingKind;
+import io.kvsession.sidecar.affinity.Limits;
 
 /**
  * The affinity table at 10k, 100k and 1M live bindings: a lookup, a rebind (the TTL-renewing write routers do on
@@ -49,12 +50,12 @@ public class AffinityTableBench {
     @Setup(Level.Trial)
     public void fill() {
         clock = new ManualClock();
-        table = new AffinityTable(clock, bindings + 1_000, binding -> {
+        table = new AffinityTable(clock, Limits.entries(bindings + 1_000), binding -> {
         });
         ids = new String[bindings];
         for (int i = 0; i < bindings; i++) {
             ids[i] = String.format("session-%08d", i);
-            table.bind(ids[i], INSTANCES[i % INSTANCES.length], BindingKind.ENGINE_BACKED, LONG);
+            table.bind(ids[i], INSTANCES[i % INSTANCES.length], BindingKind.ENGINE_BACKED, LONG, null);
         }
     }
 
@@ -71,13 +72,13 @@ public class AffinityTableBench {
     @Benchmark
     public Object rebind() {
         int i = ThreadLocalRandom.current().nextInt(bindings);
-        return table.bind(ids[i], INSTANCES[i % INSTANCES.length], BindingKind.ENGINE_BACKED, LONG);
+        return table.bind(ids[i], INSTANCES[i % INSTANCES.length], BindingKind.ENGINE_BACKED, LONG, null);
     }
 
     /** One short binding added, its TTL passed, and the sweep that removes it, among {@code bindings} live ones. */
     @Benchmark
     public int bindAndExpire() {
-        table.bind("expiring-" + expiring++, INSTANCES[0], BindingKind.ROUTER_ONLY, SHORT);
+        table.bind("expiring-" + expiring++, INSTANCES[0], BindingKind.ROUTER_ONLY, SHORT, null);
         clock.advanceMillis(1);
         return table.reap();
     }

@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import io.kvsession.sidecar.affinity.AffinityTable;
 import io.kvsession.sidecar.affinity.BindingKind;
+import io.kvsession.sidecar.affinity.Limits;
 
 /**
  * Heap bytes per binding at 10k, 100k and 1M bindings: the heap after a full GC with the table filled, minus the
@@ -28,10 +29,11 @@ public final class BindingFootprint {
                 ids[i] = String.format("session-%08d", i);
             }
             long withIds = usedAfterGc();
-            AffinityTable table = new AffinityTable(new ManualClock(), count, binding -> {
+            AffinityTable table = new AffinityTable(new ManualClock(), Limits.entries(count), binding -> {
             });
             for (int i = 0; i < count; i++) {
-                table.bind(ids[i], INSTANCES[i % INSTANCES.length], BindingKind.ENGINE_BACKED, Duration.ofHours(1));
+                table.bind(ids[i], INSTANCES[i % INSTANCES.length], BindingKind.ENGINE_BACKED, Duration.ofHours(1),
+                        null);
             }
             ids = null;
             long after = usedAfterGc();

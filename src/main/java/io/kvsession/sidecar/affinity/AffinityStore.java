@@ -22,10 +22,25 @@ public interface AffinityStore {
     Uni<Optional<Binding>> touch(String sessionId);
 
     /**
-     * Binds the session, replacing any binding with a new revision; fails with {@link TableFullException} when a new
-     * session does not fit.
+     * Binds the session, replacing any binding with a new revision; a child names its bound parent (null: a rebind
+     * keeps the session's parent). Fails with {@link BindRefusedException} when a limit refuses it.
      */
-    Uni<Bound> bind(String sessionId, String instanceId, BindingKind kind, Duration ttl);
+    Uni<Bound> bind(String sessionId, String instanceId, BindingKind kind, Duration ttl, String parentSessionId);
+
+    /**
+     * Request {@code contextId} is in flight on the session: its binding does not expire before the request
+     * finishes or {@code guard} passes. Empty when the session is not bound.
+     */
+    Uni<Optional<Binding>> hold(String sessionId, String contextId, Duration guard);
+
+    /** Request {@code contextId} finished: the sessions it held count their TTL from now; answers them. */
+    Uni<List<String>> release(String contextId);
+
+    /** Releases the holds of requests past their guard (never said to finish); answers those requests. */
+    Uni<List<String>> releaseOverdue();
+
+    /** The sessions whose parent this session is, ordered by id. */
+    Uni<List<String>> children(String sessionId);
 
     /** Removes the session's binding, whatever its revision, and returns it. */
     Uni<Optional<Binding>> unbind(String sessionId);
@@ -36,6 +51,9 @@ public interface AffinityStore {
     /** Whether a new session fits, after sweeping what has expired. */
     Uni<Boolean> hasRoom();
 
+    /** Whether the instance can take one more session under the admission bound, after sweeping what expired. */
+    Uni<Boolean> hasRoomOn(String instanceId);
+
     /** Removes every expired binding, reporting each; answers how many. */
     Uni<Integer> reap();
 
@@ -45,7 +63,7 @@ public interface AffinityStore {
     /** Every binding of one instance, expired ones not swept yet included. */
     Uni<List<Binding>> bindingsOf(String instanceId);
 
-    /** Live bindings per instance id. */
+    /** Live sessions per instance id (what expired is swept first). */
     Uni<Map<String, Integer>> countByInstance();
 
     /** Counts as last known, without waiting. */

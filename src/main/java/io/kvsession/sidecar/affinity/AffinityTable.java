@@ -2,11 +2,14 @@ package io.kvsession.sidecar.affinity;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicLong;
@@ -21,6 +24,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * entry comes due, the sweep moves it to the new deadline — once per TTL, however often it was touched. Expired
  * bindings leave the table either lazily (on lookup) or through {@link #reap()}, and the {@link ExpiryListener}
  * hears of each exactly once, outside any lock.
+ * <p>
+ * Beside the bindings: the children of each parent session, the requests in flight that hold bindings (by context,
+ * each with its guard deadline), and the sessions per instance, counted as bindings change so that admission and
+ * {@code /v1/workers} never scan the table.
  */
 public final class AffinityTable {
 
@@ -29,58 +36,122 @@ public final class AffinityTable {
                 .thenComparing(Deadline::sessionId);
     }
 
+    /** The sessions one request in flight holds, on the instance each was bound to when it was routed. */
+    private static final class Hold {
+        private final long untilMillis;
+        private final Map<String, String> sessions = new HashMap<>();
+        private boolean released;
+
+        Hold(long untilMillis) {
+            this.untilMillis = untilMillis;
+        }
+
+        /** False when this hold was released meanwhile (the request finished). */
+        synchronized boolean add(String sessionId, String instanceId, boolean[] added) {
+            if (released) {
+                return false;
+            }
+            added[0] = sessions.putIfAbsent(sessionId, instanceId) == null;
+            return true;
+        }
+
+        synchronized Map<String, String> release() {
+            released = true;
+            return Map.copyOf(sessions);
+        }
+    }
+
     private final ConcurrentHashMap<String, Binding> bindings = new ConcurrentHashMap<>();
     private final ConcurrentSkipListSet<Deadline> deadlines = new ConcurrentSkipListSet<>(Deadline.ORDER);
+    private final ConcurrentHashMap<String, Set<String>> children = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Hold> holds = new ConcurrentHashMap<>();
     private final BindingCounts counts = new BindingCounts();
     private final AtomicLong revisions = new AtomicLong();
     private final Clock clock;
-    private final int maxEntries;
+    private final Limits limits;
     private final ExpiryListener listener;
 
-    public AffinityTable(Clock clock, int maxEntries, ExpiryListener listener) {
-        if (maxEntries < 1) {
-            throw new IllegalArgumentException("maxEntries must be at least 1, was " + maxEntries);
-        }
+    public AffinityTable(Clock clock, Limits limits, ExpiryListener listener) {
         this.clock = clock;
-        this.maxEntries = maxEntries;
+        this.limits = limits;
         this.listener = listener;
     }
 
     /**
-     * Binds the session to the instance, replacing any previous binding with a new revision.
+     * Binds the session to the instance, replacing any previous binding with a new revision. A child names its
+     * parent, which must be bound; without one, a rebind keeps the parent the session had. Requests in flight stay
+     * counted while the session stays on the same instance.
      *
-     * @throws TableFullException when the session is new and the table holds {@code maxEntries} live bindings
+     * @throws BindRefusedException when a limit refuses it — the table or the instance is full (after sweeping what
+     *         expired), the parent is unbound, too deep, or has its maximum of children
      */
-    public Bound bind(String sessionId, String instanceId, BindingKind kind, Duration timeout) {
-        if (!bindings.containsKey(sessionId) && counts.size() >= maxEntries) {
-            reap();
+    public Bound bind(String sessionId, String instanceId, BindingKind kind, Duration timeout,
+            String parentSessionId) {
+        try {
+            return bindOnce(sessionId, instanceId, kind, timeout, parentSessionId);
+        } catch (BindRefusedException refused) {
+            boolean full = refused.reason() == BindRefusedException.Reason.TABLE_FULL
+                    || refused.reason() == BindRefusedException.Reason.INSTANCE_FULL;
+            if (full && reap() > 0) {
+                return bindOnce(sessionId, instanceId, kind, timeout, parentSessionId);
+            }
+            throw refused;
         }
+    }
+
+    private Bound bindOnce(String sessionId, String instanceId, BindingKind kind, Duration timeout,
+            String parentSessionId) {
+        Binding parent = parentSessionId == null ? null : parentOf(sessionId, parentSessionId);
         long now = clock.millis();
         Binding[] previous = new Binding[1];
         Binding bound = bindings.compute(sessionId, (id, old) -> {
-            if (old == null && counts.size() >= maxEntries) {
-                throw new TableFullException(maxEntries);
+            if (old == null && counts.size() >= limits.maxEntries()) {
+                throw BindRefusedException.tableFull(limits.maxEntries());
             }
-            previous[0] = old;
+            Binding live = old != null && !old.expiredAt(now) ? old : null;
             long expiresAt = now + timeout.toMillis();
             long reviewAt = old != null && old.reviewAtMillis() <= expiresAt ? old.reviewAtMillis() : expiresAt;
             Binding fresh = new Binding(id, instanceId, kind, timeout.toMillis(), expiresAt,
-                    revisions.incrementAndGet(), reviewAt);
+                    revisions.incrementAndGet(), reviewAt,
+                    parent != null ? parentSessionId : live != null ? live.parentSessionId() : null,
+                    parent != null ? parent.depth() + 1 : live != null ? live.depth() : 0,
+                    live != null && live.instanceId().equals(instanceId) ? live.inFlight() : 0);
+            counts.changed(old, fresh, limits.maxPerInstance());
             if (old != null && reviewAt != old.reviewAtMillis()) {
                 deadlines.remove(new Deadline(old.reviewAtMillis(), id));
             }
             if (old == null || reviewAt != old.reviewAtMillis()) {
                 deadlines.add(new Deadline(reviewAt, id));
             }
-            counts.changed(old, fresh);
+            previous[0] = old;
             return fresh;
         });
         Binding old = previous[0];
+        if (old != null && old.parentSessionId() != null && !old.parentSessionId().equals(bound.parentSessionId())) {
+            unlink(old);
+        }
+        if (bound.parentSessionId() != null) {
+            children.computeIfAbsent(bound.parentSessionId(), id -> ConcurrentHashMap.newKeySet()).add(sessionId);
+        }
         if (old != null && old.expiredAt(now)) {
             listener.expired(old);
             return new Bound(bound, Optional.empty());
         }
         return new Bound(bound, Optional.ofNullable(old));
+    }
+
+    /** The parent a child names, checked against the limits of the tree. */
+    private Binding parentOf(String sessionId, String parentSessionId) {
+        Binding parent = peek(parentSessionId)
+                .orElseThrow(() -> BindRefusedException.parentUnbound(parentSessionId));
+        if (parent.depth() >= limits.maxDepth()) {
+            throw BindRefusedException.tooDeep(parentSessionId, limits.maxDepth());
+        }
+        Set<String> siblings = children.get(parentSessionId);
+        if (siblings != null && !siblings.contains(sessionId) && siblings.size() >= limits.maxChildren()) {
+            throw BindRefusedException.tooManyChildren(parentSessionId, limits.maxChildren());
+        }
+        return parent;
     }
 
     /** The live binding of the session, without renewing it; an expired one is removed and reported. */
@@ -115,6 +186,71 @@ public final class AffinityTable {
         return Optional.ofNullable(renewed);
     }
 
+    /**
+     * Request {@code contextId} is in flight on the session: the binding does not expire until the request finishes
+     * ({@link #release}) or {@code guard} passes. Holding again for the same request changes nothing.
+     *
+     * @return the binding as held, empty when the session is not bound
+     */
+    public Optional<Binding> hold(String sessionId, String contextId, Duration guard) {
+        long now = clock.millis();
+        boolean[] released = new boolean[1];
+        while (true) {
+            released[0] = false;
+            Binding held = bindings.computeIfPresent(sessionId, (id, current) -> {
+                if (current.expiredAt(now)) {
+                    return current;
+                }
+                Hold hold = holds.computeIfAbsent(contextId, context -> new Hold(now + guard.toMillis()));
+                boolean[] added = new boolean[1];
+                if (!hold.add(id, current.instanceId(), added)) {
+                    holds.remove(contextId, hold);
+                    released[0] = true;
+                }
+                return added[0] ? current.held() : current;
+            });
+            if (!released[0]) {
+                return Optional.ofNullable(held).filter(binding -> !binding.expiredAt(now));
+            }
+        }
+    }
+
+    /**
+     * Request {@code contextId} finished: each session it held has one request fewer in flight, and a session with
+     * none left counts its TTL from now. Answers the sessions it held.
+     */
+    public List<String> release(String contextId) {
+        Hold hold = holds.remove(contextId);
+        if (hold == null) {
+            return List.of();
+        }
+        long now = clock.millis();
+        Map<String, String> held = hold.release();
+        held.forEach((sessionId, instanceId) -> bindings.computeIfPresent(sessionId, (id, current) ->
+                current.instanceId().equals(instanceId) && current.inFlight() > 0 ? current.releasedAt(now)
+                        : current));
+        return List.copyOf(held.keySet());
+    }
+
+    /** Releases every hold past its guard deadline (its request never said it finished); answers their contexts. */
+    public List<String> releaseOverdue() {
+        long now = clock.millis();
+        List<String> overdue = new ArrayList<>();
+        holds.forEach((contextId, hold) -> {
+            if (hold.untilMillis <= now) {
+                overdue.add(contextId);
+            }
+        });
+        overdue.forEach(this::release);
+        return overdue;
+    }
+
+    /** The sessions that name this one as their parent, ordered by id. */
+    public List<String> children(String sessionId) {
+        Set<String> found = children.get(sessionId);
+        return found == null ? List.of() : found.stream().sorted().toList();
+    }
+
     /** Removes the session's binding, expired or not, and returns it. */
     public Optional<Binding> unbind(String sessionId) {
         Binding[] removed = new Binding[1];
@@ -128,7 +264,16 @@ public final class AffinityTable {
 
     /** Whether a new session fits, after sweeping what has expired. */
     public boolean hasRoom() {
-        return counts.size() < maxEntries || reap() > 0 || counts.size() < maxEntries;
+        return counts.size() < limits.maxEntries() || reap() > 0 || counts.size() < limits.maxEntries();
+    }
+
+    /** Whether the instance can take one more session, after sweeping what has expired. */
+    public boolean hasRoomOn(String instanceId) {
+        if (counts.ofInstance(instanceId) < limits.maxPerInstance()) {
+            return true;
+        }
+        reap();
+        return counts.ofInstance(instanceId) < limits.maxPerInstance();
     }
 
     /** Removes the binding only if it is still the given revision. */
@@ -146,7 +291,7 @@ public final class AffinityTable {
     }
 
     /**
-     * Removes every binding whose deadline has passed, and moves renewed ones to their new deadline; costs
+     * Removes every binding whose deadline has passed, and moves renewed or held ones to their next review; costs
      * O((expired + renewed-and-due) · log n), never a scan of the table.
      */
     public int reap() {
@@ -172,9 +317,10 @@ public final class AffinityTable {
         return bindings.values().stream().filter(binding -> binding.instanceId().equals(instanceId)).toList();
     }
 
-    /** Number of live bindings per instance id, in one pass. */
+    /** Live sessions per instance id: what expired is swept, then the counts kept as bindings change are read. */
     public Map<String, Integer> countByInstance() {
-        return Scans.countByInstance(bindings.values(), clock.millis());
+        reap();
+        return counts.byInstance();
     }
 
     /** Bindings held, including expired ones not swept yet. */
@@ -186,8 +332,8 @@ public final class AffinityTable {
         return counts.of(kind);
     }
 
-    public int maxEntries() {
-        return maxEntries;
+    public Limits limits() {
+        return limits;
     }
 
     private Deadline firstDue(long now) {
@@ -216,7 +362,10 @@ public final class AffinityTable {
         return true;
     }
 
-    /** A due index entry: the binding expired (removed, reported), or was renewed (moved to its new deadline). */
+    /**
+     * A due index entry: the binding expired (removed, reported), or was renewed (moved to its new deadline), or is
+     * held by a request in flight (looked at again a TTL from now).
+     */
     private boolean review(Deadline due, long now) {
         Binding[] lapsed = new Binding[1];
         bindings.computeIfPresent(due.sessionId(), (id, current) -> {
@@ -228,8 +377,10 @@ public final class AffinityTable {
                 removed(current);
                 return null;
             }
-            deadlines.add(new Deadline(current.expiresAtMillis(), id));
-            return current.reviewedAt(current.expiresAtMillis());
+            long next = Math.max(current.expiresAtMillis(), now + current.timeoutMillis());
+            long reviewAt = current.inFlight() > 0 ? next : current.expiresAtMillis();
+            deadlines.add(new Deadline(reviewAt, id));
+            return current.reviewedAt(reviewAt);
         });
         if (lapsed[0] == null) {
             return false;
@@ -238,9 +389,19 @@ public final class AffinityTable {
         return true;
     }
 
-    /** A binding leaves the table: its index entry and its count go with it; runs inside compute. */
+    /** A binding leaves the table: its index entry, its count and its place among its parent's children go too. */
     private void removed(Binding gone) {
         deadlines.remove(new Deadline(gone.reviewAtMillis(), gone.sessionId()));
-        counts.changed(gone, null);
+        counts.changed(gone, null, limits.maxPerInstance());
+        if (gone.parentSessionId() != null) {
+            unlink(gone);
+        }
+    }
+
+    private void unlink(Binding child) {
+        children.computeIfPresent(child.parentSessionId(), (id, siblings) -> {
+            siblings.remove(child.sessionId());
+            return siblings.isEmpty() ? null : siblings;
+        });
     }
 }

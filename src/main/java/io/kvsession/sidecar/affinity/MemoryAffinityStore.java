@@ -27,8 +27,29 @@ public final class MemoryAffinityStore implements AffinityStore {
     }
 
     @Override
-    public Uni<Bound> bind(String sessionId, String instanceId, BindingKind kind, Duration ttl) {
-        return Uni.createFrom().item(() -> table.bind(sessionId, instanceId, kind, ttl));
+    public Uni<Bound> bind(String sessionId, String instanceId, BindingKind kind, Duration ttl,
+            String parentSessionId) {
+        return Uni.createFrom().item(() -> table.bind(sessionId, instanceId, kind, ttl, parentSessionId));
+    }
+
+    @Override
+    public Uni<Optional<Binding>> hold(String sessionId, String contextId, Duration guard) {
+        return Uni.createFrom().item(() -> table.hold(sessionId, contextId, guard));
+    }
+
+    @Override
+    public Uni<List<String>> release(String contextId) {
+        return Uni.createFrom().item(() -> table.release(contextId));
+    }
+
+    @Override
+    public Uni<List<String>> releaseOverdue() {
+        return Uni.createFrom().item(table::releaseOverdue);
+    }
+
+    @Override
+    public Uni<List<String>> children(String sessionId) {
+        return Uni.createFrom().item(() -> table.children(sessionId));
     }
 
     @Override
@@ -44,6 +65,11 @@ public final class MemoryAffinityStore implements AffinityStore {
     @Override
     public Uni<Boolean> hasRoom() {
         return Uni.createFrom().item(table::hasRoom);
+    }
+
+    @Override
+    public Uni<Boolean> hasRoomOn(String instanceId) {
+        return Uni.createFrom().item(() -> table.hasRoomOn(instanceId));
     }
 
     @Override
@@ -95,6 +121,6 @@ public final class MemoryAffinityStore implements AffinityStore {
     @Override
     public StoreCounts counts() {
         return new StoreCounts(table.size(), table.count(BindingKind.ENGINE_BACKED),
-                table.count(BindingKind.ROUTER_ONLY), table.maxEntries());
+                table.count(BindingKind.ROUTER_ONLY), table.limits().maxEntries());
     }
 }

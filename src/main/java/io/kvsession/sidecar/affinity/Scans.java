@@ -2,12 +2,10 @@ package io.kvsession.sidecar.affinity;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.PriorityQueue;
 
-/** Reads over every binding of a store that keeps them in memory: pages and per-instance counts. */
+/** Reads over every binding of a store that keeps them in memory: pages. */
 final class Scans {
 
     private static final Comparator<Binding> BY_SESSION = Comparator.comparing(Binding::sessionId);
@@ -40,16 +38,5 @@ final class Scans {
         List<Binding> page = new ArrayList<>(smallest);
         page.sort(BY_SESSION);
         return new BindingPage(page, more);
-    }
-
-    /** Number of live bindings per instance id, in one pass. */
-    static Map<String, Integer> countByInstance(Iterable<Binding> bindings, long nowMillis) {
-        Map<String, Integer> counts = new HashMap<>();
-        for (Binding binding : bindings) {
-            if (!binding.expiredAt(nowMillis)) {
-                counts.merge(binding.instanceId(), 1, Integer::sum);
-            }
-        }
-        return counts;
     }
 }

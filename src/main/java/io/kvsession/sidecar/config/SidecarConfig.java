@@ -45,6 +45,15 @@ public interface SidecarConfig {
     /** Bearer-token authentication of the /v1 API and gRPC. */
     Auth auth();
 
+    /** Sessions named by request headers, and how hard a session sticks to its worker (SPEC §9). */
+    Routing routing();
+
+    /** How many sessions each worker takes. */
+    Admission admission();
+
+    /** Bounds of subagent trees: sessions that name a parent. */
+    Agents agents();
+
     interface Worker {
         /** Base URL of the worker, e.g. {@code http://10.0.3.7:30000}. */
         String url();
@@ -238,5 +247,40 @@ public interface SidecarConfig {
 
         /** File holding the token (a mounted Secret); read at start, trailing white space ignored. */
         Optional<Path> tokenFile();
+    }
+
+    interface Routing {
+        /** Headers that name a session on a route, first present wins; case-insensitive. */
+        @WithDefault("x-dynamo-session-id,x-session-id")
+        List<String> sessionHeaders();
+
+        /** Headers that name the parent of a routed session (a subagent's). */
+        @WithDefault("x-dynamo-parent-session-id")
+        List<String> parentSessionHeaders();
+
+        /** Headers whose value {@code true} closes the session after the request. */
+        @WithDefault("x-dynamo-session-final")
+        List<String> finalHeaders();
+
+        /**
+         * {@code hard} or {@code soft}. Unset: header sessions are hard, and sessions named by
+         * {@code session_control} keep the seed's rule (a gone worker's binding is dropped for the router's pick).
+         */
+        Optional<AffinityMode> affinityMode();
+    }
+
+    interface Admission {
+        /** Sessions one worker takes at most; unlimited when unset. */
+        OptionalInt maxSessionsPerInstance();
+    }
+
+    interface Agents {
+        /** How many levels of parents a session may have above it. */
+        @WithDefault("8")
+        int maxDepth();
+
+        /** Child sessions one parent may have at once. */
+        @WithDefault("256")
+        int maxChildren();
     }
 }

@@ -77,6 +77,18 @@ public class WorkerRegistry {
         return !workers.isEmpty() && !workers.containsKey(instanceId);
     }
 
+    /**
+     * Why the instance cannot take requests now — {@code gone}, {@code unhealthy} or {@code circuit open} — or empty
+     * when it can (or when no instances are known at all, and any id is accepted).
+     */
+    public Optional<String> unavailable(String instanceId) {
+        if (workers.isEmpty()) {
+            return Optional.empty();
+        }
+        Worker worker = workers.get(instanceId);
+        return worker == null ? Optional.of("gone") : worker.view().unavailable();
+    }
+
     /** All workers, ordered by id. */
     public Collection<Worker> all() {
         return List.copyOf(workers.values());

@@ -10,6 +10,7 @@ import io.grpc.Status;
 import io.grpc.StatusException;
 import io.kvsession.sidecar.Failure;
 import io.kvsession.sidecar.SidecarException;
+import io.kvsession.sidecar.lifecycle.AdmissionException;
 import io.quarkus.grpc.ExceptionHandler;
 import io.quarkus.grpc.ExceptionHandlerProvider;
 import io.smallrye.mutiny.subscription.BackPressureFailure;
@@ -19,6 +20,8 @@ import io.smallrye.mutiny.subscription.BackPressureFailure;
 public class GrpcFailures implements ExceptionHandlerProvider {
 
     private static final Logger LOG = Logger.getLogger(GrpcFailures.class);
+    static final Metadata.Key<String> SUGGESTED_INSTANCE = Metadata.Key.of("suggested-instance-id",
+            Metadata.ASCII_STRING_MARSHALLER);
 
     @Override
     public <ReqT, RespT> ExceptionHandler<ReqT, RespT> createHandler(ServerCall.Listener<ReqT> listener,
@@ -27,7 +30,7 @@ public class GrpcFailures implements ExceptionHandlerProvider {
             @Override
             protected void handleException(Throwable failure, ServerCall<ReqT, RespT> serverCall, Metadata trailers) {
                 try {
-                    serverCall.close(status(failure), trailers);
+                    serverCall.close(status(failure), suggested(failure, trailers));
                 } catch (IllegalStateException alreadyClosed) {
                     LOG.debugf("gRPC call already closed when it failed with %s", failure);
                 }
@@ -37,7 +40,15 @@ public class GrpcFailures implements ExceptionHandlerProvider {
 
     @Override
     public Throwable transform(Throwable failure) {
-        return new StatusException(status(failure));
+        return new StatusException(status(failure), suggested(failure, new Metadata()));
+    }
+
+    /** A full worker's refusal names the worker with the most room in the trailer {@code suggested-instance-id}. */
+    static Metadata suggested(Throwable failure, Metadata trailers) {
+        if (failure instanceof AdmissionException full) {
+            full.suggestedInstanceId().ifPresent(id -> trailers.put(SUGGESTED_INSTANCE, id));
+        }
+        return trailers;
     }
 
     static Status status(Throwable failure) {
@@ -61,7 +72,7 @@ public class GrpcFailures implements ExceptionHandlerProvider {
             case UNAUTHENTICATED -> Status.UNAUTHENTICATED;
             case NOT_FOUND -> Status.NOT_FOUND;
             case CONFLICT -> Status.FAILED_PRECONDITION;
-            case TABLE_FULL, BACKLOG_FULL -> Status.RESOURCE_EXHAUSTED;
+            case TABLE_FULL, BACKLOG_FULL, INSTANCE_FULL, TOO_MANY_CHILDREN -> Status.RESOURCE_EXHAUSTED;
             case WORKER_REJECTED -> Status.ABORTED;
             case WORKER_UNAVAILABLE, SHUTTING_DOWN, STORE_UNAVAILABLE -> Status.UNAVAILABLE;
             case WORKER_TIMEOUT -> Status.DEADLINE_EXCEEDED;

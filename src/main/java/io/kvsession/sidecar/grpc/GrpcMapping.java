@@ -2,10 +2,13 @@ package io.kvsession.sidecar.grpc;
 
 import io.kvsession.sidecar.affinity.Binding;
 import io.kvsession.sidecar.affinity.BindingKind;
+import io.kvsession.sidecar.control.Circuit;
+import io.kvsession.sidecar.control.WorkerView;
 import io.kvsession.sidecar.grpc.v1.CircuitState;
 import io.kvsession.sidecar.grpc.v1.CloseSessionResponse;
 import io.kvsession.sidecar.grpc.v1.EngineClose;
 import io.kvsession.sidecar.grpc.v1.ListWorkersResponse;
+import io.kvsession.sidecar.grpc.v1.RouteResponse;
 import io.kvsession.sidecar.grpc.v1.Session;
 import io.kvsession.sidecar.grpc.v1.SessionControlState;
 import io.kvsession.sidecar.grpc.v1.SessionEventType;
@@ -14,8 +17,6 @@ import io.kvsession.sidecar.grpc.v1.Worker;
 import io.kvsession.sidecar.lifecycle.Results;
 import io.kvsession.sidecar.lifecycle.SessionDirectory;
 import io.kvsession.sidecar.lifecycle.SessionEvent;
-import io.kvsession.sidecar.control.Circuit;
-import io.kvsession.sidecar.control.WorkerView;
 
 /** Domain ⇄ protobuf, nothing else. Proto3 strings are never null: empty means absent. */
 final class GrpcMapping {
@@ -28,6 +29,14 @@ final class GrpcMapping {
     }
 
     static Session session(Binding binding) {
+        return sessionOf(binding).build();
+    }
+
+    static Session session(Results.SessionView view) {
+        return sessionOf(view.binding()).addAllChildren(view.children()).build();
+    }
+
+    private static Session.Builder sessionOf(Binding binding) {
         return Session.newBuilder()
                 .setSessionId(binding.sessionId())
                 .setInstanceId(binding.instanceId())
@@ -35,6 +44,17 @@ final class GrpcMapping {
                 .setEngineSession(binding.kind().engineBacked())
                 .setTimeoutSecs(binding.timeout().toSeconds())
                 .setExpiresAt(binding.expiresAt().toString())
+                .setParentSessionId(binding.parentSessionId() == null ? "" : binding.parentSessionId())
+                .setInFlight(binding.inFlight());
+    }
+
+    static RouteResponse routed(Results.Routed routed) {
+        return RouteResponse.newBuilder()
+                .setInstanceId(routed.instanceId())
+                .setSticky(routed.sticky())
+                .setEngineSession(routed.engineSession())
+                .setDeferredClose(routed.deferredClose())
+                .setRebound(routed.rebound())
                 .build();
     }
 
@@ -78,6 +98,9 @@ final class GrpcMapping {
                     .setCapability(view.capability().wireName())
                     .setSessions(sessions.sessions());
             view.healthy().ifPresent(worker::setHealthy);
+            if (sessions.maxSessions() != null) {
+                worker.setMaxSessions(sessions.maxSessions());
+            }
             response.addWorkers(worker);
         }
         return response.build();

@@ -5,6 +5,9 @@ import static io.kvsession.sidecar.grpc.GrpcMapping.absentIfEmpty;
 import java.util.concurrent.Flow;
 import java.util.function.Supplier;
 
+import io.grpc.Metadata;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
 import io.kvsession.sidecar.grpc.v1.BindSessionRequest;
 import io.kvsession.sidecar.grpc.v1.CloseSessionRequest;
 import io.kvsession.sidecar.grpc.v1.CloseSessionResponse;
@@ -29,11 +32,9 @@ import io.kvsession.sidecar.lifecycle.SessionCloser;
 import io.kvsession.sidecar.lifecycle.SessionDirectory;
 import io.kvsession.sidecar.lifecycle.SessionEvents;
 import io.kvsession.sidecar.lifecycle.SessionOpener;
-import io.grpc.stub.ServerCallStreamObserver;
-import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
-import io.smallrye.mutiny.subscription.MultiSubscriber;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.MultiSubscriber;
 
 /**
  * The lifecycle over gRPC: maps protobuf to the same lifecycle beans as REST, and back. Written on the grpc-java
@@ -63,20 +64,23 @@ public class SessionLifecycleService extends SessionLifecycleGrpc.SessionLifecyc
     public void openSession(OpenSessionRequest request, StreamObserver<Session> observer) {
         reply(() -> opener.open(new Commands.Open(request.getSessionId(), request.getInstanceId(),
                 request.hasTimeoutSecs() ? request.getTimeoutSecs() : null, absentIfEmpty(request.getContextId()),
-                request.hasCapacityOfStrLen() ? request.getCapacityOfStrLen() : null))
+                request.hasCapacityOfStrLen() ? request.getCapacityOfStrLen() : null,
+                absentIfEmpty(request.getParentSessionId())))
                 .map(GrpcMapping::session), observer);
     }
 
     @Override
     public void bindSession(BindSessionRequest request, StreamObserver<Session> observer) {
         reply(() -> binder.bind(new Commands.Bind(request.getSessionId(), request.getInstanceId(),
-                request.hasTimeoutSecs() ? request.getTimeoutSecs() : null))
+                request.hasTimeoutSecs() ? request.getTimeoutSecs() : null,
+                absentIfEmpty(request.getParentSessionId())))
                 .map(GrpcMapping::session), observer);
     }
 
     @Override
     public void getSession(GetSessionRequest request, StreamObserver<Session> observer) {
-        reply(() -> directory.get(request.getSessionId(), request.getTouch()).map(GrpcMapping::session), observer);
+        reply(() -> directory.get(request.getSessionId(), request.getTouch()).map(view -> GrpcMapping.session(view)),
+                observer);
     }
 
     @Override
@@ -101,16 +105,14 @@ public class SessionLifecycleService extends SessionLifecycleGrpc.SessionLifecyc
         Commands.SessionDirective control = request.hasSessionControl()
                 ? new Commands.SessionDirective(request.getSessionControl().getSessionId(),
                         GrpcMapping.action(request.getSessionControl().getAction()),
-                        request.getSessionControl().hasTimeout() ? request.getSessionControl().getTimeout() : null)
+                        request.getSessionControl().hasTimeout() ? request.getSessionControl().getTimeout() : null,
+                        absentIfEmpty(request.getSessionControl().getParentSessionId()))
                 : null;
         reply(() -> router.route(new Commands.Route(absentIfEmpty(request.getContextId()),
-                absentIfEmpty(request.getInstanceId()), control))
-                .map(routed -> RouteResponse.newBuilder()
-                        .setInstanceId(routed.instanceId())
-                        .setSticky(routed.sticky())
-                        .setEngineSession(routed.engineSession())
-                        .setDeferredClose(routed.deferredClose())
-                        .build()), observer);
+                absentIfEmpty(request.getInstanceId()), control,
+                request.getHeadersCount() == 0 ? null : request.getHeadersMap(),
+                absentIfEmpty(request.getAffinityMode()), absentIfEmpty(request.getParentSessionId())))
+                .map(GrpcMapping::routed), observer);
     }
 
     @Override
@@ -173,6 +175,7 @@ public class SessionLifecycleService extends SessionLifecycleGrpc.SessionLifecyc
         Uni.createFrom().<T> deferred(call).subscribe().with(value -> {
             observer.onNext(value);
             observer.onCompleted();
-        }, failure -> observer.onError(GrpcFailures.status(failure).asRuntimeException()));
+        }, failure -> observer.onError(GrpcFailures.status(failure).asRuntimeException(
+                GrpcFailures.suggested(failure, new Metadata()))));
     }
 }

@@ -16,6 +16,8 @@ public enum CloseReason {
     REBIND,
     /** The worker left discovery. */
     INSTANCE_GONE,
+    /** The session's parent was closed or expired. */
+    PARENT_ENDED,
     /** An open failed while the worker may hold the session. */
     ROLLBACK,
     /** The request the close waited for never finished. */

@@ -1,5 +1,7 @@
 package io.kvsession.sidecar.lifecycle;
 
+import java.util.Optional;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.kvsession.sidecar.affinity.Binding;
@@ -44,15 +46,17 @@ public class EngineOpen {
     /** Binds affinity only (SPEC §2.2): no worker, or not this one, offers sessions — {@code why} says which. */
     public Uni<Binding> degraded(OpenOrder order, long started, String why) {
         return writer.bind(order.sessionId(), order.instanceId(), BindingKind.ROUTER_ONLY, order.ttl(),
-                new Note(Action.OPEN, Outcome.DEGRADED, order.contextId(), started, why));
+                order.parentSessionId(), new Note(Action.OPEN, Outcome.DEGRADED, order.contextId(), started, why));
     }
 
-    /** Opens on the worker, as the session's one flight; {@code fresh} when the session had no binding at all. */
-    public Uni<Binding> open(OpenOrder order, boolean fresh, long started) {
+    /**
+     * Opens on the worker, as the session's one flight, once the limits admit it; {@code current} is the session's
+     * binding as the caller found it (a binding on another worker is replaced, and closed there).
+     */
+    public Uni<Binding> open(OpenOrder order, Optional<Binding> current, long started) {
         Worker worker = registry.require(order.instanceId());
         Note opened = new Note(Action.OPEN, Outcome.OK, order.contextId(), started, null);
-        Uni<Void> room = fresh ? writer.requireRoom(order.sessionId(), worker.id(), opened)
-                : Uni.createFrom().voidItem();
+        Uni<Void> room = writer.admit(order.sessionId(), worker.id(), current, order.parentSessionId(), opened);
         // Inside the flight, a flight that ended just before this one started has bound the session already.
         return room.flatMap(ignored -> flights.run(order.sessionId(), worker.id(),
                 () -> writer.renewIfEngineBacked(order.sessionId(), worker.id(), Action.OPEN, order.contextId(),
@@ -75,7 +79,7 @@ public class EngineOpen {
                         ? degraded(order, opened.startedNanos(), "worker " + worker.id() + " has streaming sessions "
                                 + "disabled; bound affinity-only")
                         : writer.bind(order.sessionId(), worker.id(), BindingKind.ENGINE_BACKED, order.ttl(),
-                                outcome == OpenOutcome.ALREADY_OPEN
+                                order.parentSessionId(), outcome == OpenOutcome.ALREADY_OPEN
                                         ? new Note(Action.OPEN, Outcome.OK, order.contextId(), opened.startedNanos(),
                                                 "the worker already held the session")
                                         : opened))

@@ -53,6 +53,10 @@ public record LifecycleEvent(Action action, Outcome outcome, String sessionId, S
         TIMEOUT(Severity.FAILED),
         UNAVAILABLE(Severity.FAILED),
         TABLE_FULL(Severity.FAILED),
+        /** The worker holds its maximum of sessions. */
+        INSTANCE_FULL(Severity.FAILED),
+        /** A bound on subagent trees refused it. */
+        TREE_LIMIT(Severity.FAILED),
         ERROR(Severity.FAILED),
         SCHEDULED(Severity.NORMAL),
         DEFERRED(Severity.NORMAL),
@@ -72,7 +76,13 @@ public record LifecycleEvent(Action action, Outcome outcome, String sessionId, S
         /** The store could not be reached: the router's pick was used. */
         STORE_DOWN(Severity.FAILED),
         /** The worker had lost the session and holds it again. */
-        REOPENED(Severity.FAILED);
+        REOPENED(Severity.FAILED),
+        /** Hard affinity: the bound worker cannot serve, and the request was refused. */
+        HARD_REFUSED(Severity.FAILED),
+        /** Soft affinity: the bound worker could not serve, and the session moved to another. */
+        MOVED(Severity.FAILED),
+        /** The session's parent was closed or expired, and the child went with it. */
+        PARENT_ENDED(Severity.NORMAL);
 
         private final Severity severity;
 
@@ -99,6 +109,8 @@ public record LifecycleEvent(Action action, Outcome outcome, String sessionId, S
                 case WORKER_TIMEOUT -> TIMEOUT;
                 case WORKER_UNAVAILABLE -> UNAVAILABLE;
                 case TABLE_FULL -> TABLE_FULL;
+                case INSTANCE_FULL -> INSTANCE_FULL;
+                case TOO_MANY_CHILDREN -> TREE_LIMIT;
                 default -> ERROR;
             };
         }

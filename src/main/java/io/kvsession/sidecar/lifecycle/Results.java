@@ -28,10 +28,16 @@ public final class Results {
     public record Closed(String sessionId, String instanceId, EngineClose engineClose) {
     }
 
-    public record Routed(String instanceId, boolean sticky, boolean engineSession, boolean deferredClose) {
+    /** @param rebound soft affinity moved the session to this instance */
+    public record Routed(String instanceId, boolean sticky, boolean engineSession, boolean deferredClose,
+            boolean rebound) {
     }
 
     public record Finished(String contextId, List<String> closedSessions) {
+    }
+
+    /** One session as {@code GET} shows it: its binding and the sessions that name it as their parent. */
+    public record SessionView(Binding binding, List<String> children) {
     }
 
     /** @param nextPageToken null on the last page */

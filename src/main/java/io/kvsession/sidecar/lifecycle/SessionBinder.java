@@ -47,7 +47,8 @@ public class SessionBinder {
                             return writer.renew(current.get(), Action.BIND, null, started);
                         }
                         return writer.bind(order.sessionId(), order.instanceId(), BindingKind.ROUTER_ONLY,
-                                order.ttl(), new Note(Action.BIND, Outcome.OK, null, started, null));
+                                order.ttl(), order.parentSessionId(), new Note(Action.BIND, Outcome.OK, null, started,
+                                        null));
                     });
         });
     }

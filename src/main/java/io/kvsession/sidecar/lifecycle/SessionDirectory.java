@@ -18,14 +18,19 @@ import io.kvsession.sidecar.control.WorkerView;
 import io.kvsession.sidecar.lifecycle.LifecycleEvent.Action;
 import io.kvsession.sidecar.lifecycle.LifecycleEvent.Outcome;
 import io.kvsession.sidecar.lifecycle.Results.SessionPage;
+import io.kvsession.sidecar.lifecycle.Results.SessionView;
 import io.smallrye.mutiny.Uni;
 
 /** Read side: one session, pages of sessions, and the workers with their state. */
 @ApplicationScoped
 public class SessionDirectory {
 
-    /** One worker as an operator sees it, with the sessions bound to it. */
-    public record WorkerSessions(WorkerView worker, int sessions) {
+    /**
+     * One worker as an operator sees it, with the sessions bound to it.
+     *
+     * @param maxSessions the admission bound, null when unlimited
+     */
+    public record WorkerSessions(WorkerView worker, int sessions, Integer maxSessions) {
     }
 
     /** Session control as a whole, and each worker. */
@@ -36,17 +41,19 @@ public class SessionDirectory {
     private final WorkerRegistry registry;
     private final SessionControl control;
     private final LifecycleRecorder recorder;
+    private final Integer maxSessions;
 
     public SessionDirectory(AffinityStore store, WorkerRegistry registry, SessionControl control,
-            LifecycleRecorder recorder) {
+            LifecycleRecorder recorder, Admission admission) {
         this.store = store;
         this.registry = registry;
         this.control = control;
         this.recorder = recorder;
+        this.maxSessions = admission.maxSessions().isPresent() ? admission.maxSessions().getAsInt() : null;
     }
 
-    /** The session's binding; {@code touch} renews its TTL. */
-    public Uni<Binding> get(String sessionId, boolean touch) {
+    /** The session's binding and its children; {@code touch} renews its TTL. */
+    public Uni<SessionView> get(String sessionId, boolean touch) {
         return Uni.createFrom().deferred(() -> {
             Inputs.requireId("session_id", sessionId);
             return (touch ? store.touch(sessionId) : store.peek(sessionId)).map(found -> {
@@ -56,7 +63,7 @@ public class SessionDirectory {
                     recorder.record(LifecycleEvent.of(Action.RENEW, Outcome.OK, binding, null, 0, null));
                 }
                 return binding;
-            });
+            }).flatMap(binding -> store.children(sessionId).map(children -> new SessionView(binding, children)));
         });
     }
 
@@ -87,7 +94,7 @@ public class SessionDirectory {
     private List<WorkerSessions> views(Map<String, Integer> sessions) {
         return registry.all().stream()
                 .map(Worker::view)
-                .map(view -> new WorkerSessions(view, sessions.getOrDefault(view.instance().id(), 0)))
+                .map(view -> new WorkerSessions(view, sessions.getOrDefault(view.instance().id(), 0), maxSessions))
                 .toList();
     }
 

@@ -5,6 +5,8 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.jboss.logging.Logger;
+
 import io.kvsession.sidecar.affinity.AffinityStore;
 import io.kvsession.sidecar.affinity.Binding;
 import io.kvsession.sidecar.affinity.BindingKind;
@@ -13,6 +15,7 @@ import io.kvsession.sidecar.control.WorkerRegistry;
 import io.kvsession.sidecar.lifecycle.LifecycleEvent.Action;
 import io.kvsession.sidecar.lifecycle.LifecycleEvent.Outcome;
 import io.kvsession.sidecar.lifecycle.Results.EngineClose;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -22,6 +25,8 @@ import io.smallrye.mutiny.Uni;
  */
 @ApplicationScoped
 public class SessionEndings {
+
+    private static final Logger LOG = Logger.getLogger(SessionEndings.class);
 
     private final AffinityStore store;
     private final WorkerRegistry registry;
@@ -36,11 +41,33 @@ public class SessionEndings {
         this.recorder = recorder;
     }
 
-    /** The binding has left the store; its worker session, if any, is closed on the worker the registry knows. */
+    /**
+     * The binding has left the store; its worker session, if any, is closed on the worker the registry knows. A
+     * session closed or expired takes its children along (each ends, and closes, once: only the removal that found
+     * it bound ends it); they go in the background, and with a store in this process before this returns.
+     */
     public EngineClose ended(Binding binding, Ending ending) {
         SessionHost host = binding.kind().engineBacked() ? registry.find(binding.instanceId()).orElse(null) : null;
-        return end(binding.sessionId(), binding.instanceId(), binding.kind(), binding.timeout(), host, ending,
-                closeReason(ending.reason()));
+        EngineClose decision = end(binding.sessionId(), binding.instanceId(), binding.kind(), binding.timeout(), host,
+                ending, closeReason(ending.reason()));
+        if (ending.reason() == Ending.Reason.CLOSED || ending.reason() == Ending.Reason.EXPIRED
+                || ending.reason() == Ending.Reason.PARENT_ENDED) {
+            endChildren(binding.sessionId(), ending);
+        }
+        return decision;
+    }
+
+    private void endChildren(String parentSessionId, Ending ending) {
+        Ending theirs = Ending.parentEnded(parentSessionId, ending);
+        store.children(parentSessionId)
+                .onItem().transformToMulti(children -> Multi.createFrom().iterable(children))
+                .onItem().transformToUniAndConcatenate(child -> store.unbind(child)
+                        .invoke(removed -> removed.ifPresent(gone -> ended(gone, theirs))))
+                .collect().last()
+                .subscribe().with(done -> {
+                }, failure -> LOG.warnf("action=unbind outcome=children_not_ended session_id=%s: the children of a "
+                        + "session that ended could not be read or removed (%s); they expire on their own",
+                        parentSessionId, failure.getMessage()));
     }
 
     /** The binding has left the store because its worker went; its session is closed on that worker still. */
@@ -67,9 +94,16 @@ public class SessionEndings {
         return end(sessionId, instanceId, null, ttl, host, ending, CloseReason.CLOSE_UNBOUND);
     }
 
-    /** The request finished (success, error or cancel alike): its deferred closes start now. */
+    /**
+     * The request finished (success, error or cancel alike): its deferred closes start now, and the sessions it held
+     * count their TTL from now.
+     */
     public Uni<List<String>> requestFinished(String contextId) {
-        return closes.finish(contextId).invoke(closing -> recorder.record(new LifecycleEvent(Action.FINISH,
+        return closes.finish(contextId)
+                .call(closing -> store.release(contextId).onFailure().invoke(failure -> LOG.debugf(
+                        "action=finish outcome=hold_not_released request_id=%s: %s; the guard releases it",
+                        contextId, failure.getMessage())).onFailure().recoverWithNull())
+                .invoke(closing -> recorder.record(new LifecycleEvent(Action.FINISH,
                 Outcome.OK, null, null, null, contextId, 0, closing.isEmpty() ? null
                         : "closing " + closing.size() + " session(s)")));
     }
@@ -110,6 +144,10 @@ public class SessionEndings {
                 outcome = decisionOutcome(decision);
                 detail = "the sidecar stops and its memory store forgets the binding";
             }
+            case PARENT_ENDED -> {
+                outcome = Outcome.PARENT_ENDED;
+                detail = "its parent session '" + ending.parentSessionId() + "' ended";
+            }
             default -> {
                 outcome = decisionOutcome(decision);
                 detail = ending.afterContextId() == null ? null : "after request " + ending.afterContextId();
@@ -134,6 +172,7 @@ public class SessionEndings {
             case EXPIRED -> CloseReason.EXPIRY;
             case INSTANCE_GONE -> CloseReason.INSTANCE_GONE;
             case SHUTDOWN -> CloseReason.SHUTDOWN;
+            case PARENT_ENDED -> CloseReason.PARENT_ENDED;
         };
     }
 }

@@ -8,9 +8,13 @@ import io.kvsession.sidecar.Failure;
 import io.kvsession.sidecar.SidecarException;
 import io.kvsession.sidecar.affinity.AffinityStore;
 import io.kvsession.sidecar.affinity.Binding;
+import io.kvsession.sidecar.affinity.BindingKind;
+import io.kvsession.sidecar.config.SidecarConfig;
 import io.kvsession.sidecar.control.SessionControl;
+import io.kvsession.sidecar.lifecycle.AffinityWriter.Note;
 import io.kvsession.sidecar.lifecycle.Intake.OpenOrder;
 import io.kvsession.sidecar.lifecycle.LifecycleEvent.Action;
+import io.kvsession.sidecar.lifecycle.LifecycleEvent.Outcome;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -28,15 +32,17 @@ public class SessionOpener {
     private final OpenFlights flights;
     private final AffinityWriter writer;
     private final EngineOpen engine;
+    private final int capacity;
 
     public SessionOpener(Intake intake, SessionControl control, AffinityStore store, OpenFlights flights,
-            AffinityWriter writer, EngineOpen engine) {
+            AffinityWriter writer, EngineOpen engine, SidecarConfig config) {
         this.intake = intake;
         this.control = control;
         this.store = store;
         this.flights = flights;
         this.writer = writer;
         this.engine = engine;
+        this.capacity = config.session().capacityOfStrLen();
     }
 
     public Uni<Binding> open(Commands.Open command) {
@@ -65,7 +71,33 @@ public class SessionOpener {
             return running.get();
         }
         return affinityOnly.isPresent() ? engine.degraded(order, started, affinityOnly.get())
-                : engine.open(order, current.isEmpty(), started);
+                : engine.open(order, current, started);
+    }
+
+    /**
+     * Soft affinity (SPEC §9.3): the session leaves a worker that cannot serve it for {@code target}, re-opened there
+     * where it was engine-backed and the target offers sessions. The new binding replaces the old one, which closes
+     * the session on the old worker.
+     */
+    public Uni<Binding> move(Binding from, String target, String contextId, long started) {
+        OpenOrder order = new OpenOrder(from.sessionId(), target, from.timeout(), capacity, contextId, null);
+        if (!from.kind().engineBacked()) {
+            return writer.bind(from.sessionId(), target, BindingKind.ROUTER_ONLY, from.timeout(), null,
+                    moved(contextId, started));
+        }
+        return control.state().flatMap(state -> control.noSessions(state, target)).flatMap(affinityOnly -> {
+            Optional<Uni<Binding>> running = flights.join(from.sessionId(), target);
+            if (running.isPresent()) {
+                return running.get();
+            }
+            return affinityOnly.isPresent() ? engine.degraded(order, started, affinityOnly.get())
+                    : engine.open(order, Optional.of(from), started);
+        });
+    }
+
+    private static Note moved(String contextId, long started) {
+        return new Note(Action.BIND, Outcome.MOVED, contextId, started, "soft affinity: the bound worker cannot "
+                + "serve");
     }
 
     private static void requireSameInstance(Binding bound, String instanceId) {

@@ -8,20 +8,31 @@ import io.kvsession.sidecar.Failure;
 import io.kvsession.sidecar.SidecarException;
 import io.kvsession.sidecar.affinity.AffinityStore;
 import io.kvsession.sidecar.affinity.Binding;
+import io.kvsession.sidecar.config.AffinityMode;
 import io.kvsession.sidecar.control.WorkerRegistry;
 import io.kvsession.sidecar.lifecycle.LifecycleEvent.Outcome;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Where a routed request's session is bound, renewing it: a binding to an instance that has gone is dropped (and
- * ends as such) so that the router's pick takes over. A store that cannot be reached does not fail the route: the
- * router's pick serves it, non-sticky ({@code store_down}).
+ * Where a routed request's session is bound, renewing it, and whether that worker can serve it. Under the seed's rule
+ * (no affinity mode) a binding to an instance that has gone is dropped (and ends as such) so that the router's pick
+ * takes over; under hard or soft affinity a bound worker that is gone, unhealthy or whose circuit is open is reported
+ * for the router to refuse or move the session. A store that cannot be reached does not fail the route: the router's
+ * pick serves it, non-sticky ({@code store_down}).
  */
 @ApplicationScoped
 public class StickyLookup {
 
-    /** The live binding, if any, and how the lookup went: sticky_hit, sticky_miss, rebound or store_down. */
-    public record Sticky(Optional<Binding> binding, Outcome outcome) {
+    /**
+     * The live binding, if any, and how the lookup went: sticky_hit, sticky_miss, rebound or store_down.
+     *
+     * @param unavailable why the bound worker cannot serve (hard or soft affinity only), empty when it can
+     */
+    public record Sticky(Optional<Binding> binding, Outcome outcome, Optional<String> unavailable) {
+
+        static Sticky of(Optional<Binding> binding, Outcome outcome) {
+            return new Sticky(binding, outcome, Optional.empty());
+        }
     }
 
     private final AffinityStore store;
@@ -36,19 +47,23 @@ public class StickyLookup {
         this.ends = ends;
     }
 
-    public Uni<Sticky> lookup(String sessionId, String contextId) {
+    public Uni<Sticky> lookup(String sessionId, String contextId, AffinityMode mode) {
         return flights.settled(sessionId)
                 .flatMap(ignored -> store.touch(sessionId))
                 .flatMap(bound -> {
-                    if (bound.isPresent() && registry.gone(bound.get().instanceId())) {
-                        return ends.unbindIf(bound.get(), Ending.instanceGone(contextId))
-                                .map(ignored -> new Sticky(Optional.empty(), Outcome.REBOUND));
+                    if (bound.isEmpty()) {
+                        return Uni.createFrom().item(Sticky.of(bound, Outcome.STICKY_MISS));
                     }
-                    return Uni.createFrom().item(new Sticky(bound, bound.isPresent() ? Outcome.STICKY_HIT
-                            : Outcome.STICKY_MISS));
+                    Optional<String> unavailable = registry.unavailable(bound.get().instanceId());
+                    if (mode == null && unavailable.filter("gone"::equals).isPresent()) {
+                        return ends.unbindIf(bound.get(), Ending.instanceGone(contextId))
+                                .map(ignored -> Sticky.of(Optional.empty(), Outcome.REBOUND));
+                    }
+                    return Uni.createFrom().item(new Sticky(bound, Outcome.STICKY_HIT,
+                            mode == null ? Optional.empty() : unavailable));
                 })
                 .onFailure(failure -> failure instanceof SidecarException known
                         && known.failure() == Failure.STORE_UNAVAILABLE)
-                .recoverWithItem(new Sticky(Optional.empty(), Outcome.STORE_DOWN));
+                .recoverWithItem(Sticky.of(Optional.empty(), Outcome.STORE_DOWN));
     }
 }

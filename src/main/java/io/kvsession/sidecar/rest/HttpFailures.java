@@ -16,7 +16,7 @@ final class HttpFailures {
             case UNAUTHENTICATED -> 401;
             case NOT_FOUND -> 404;
             case CONFLICT -> 409;
-            case TABLE_FULL, BACKLOG_FULL -> 429;
+            case TABLE_FULL, BACKLOG_FULL, INSTANCE_FULL, TOO_MANY_CHILDREN -> 429;
             case WORKER_REJECTED -> 502;
             case WORKER_UNAVAILABLE, SHUTTING_DOWN, STORE_UNAVAILABLE -> 503;
             case WORKER_TIMEOUT -> 504;
@@ -31,6 +31,8 @@ final class HttpFailures {
             case CONFLICT -> "Session bound to another instance";
             case TABLE_FULL -> "Affinity table full";
             case BACKLOG_FULL -> "Close backlog full";
+            case INSTANCE_FULL -> "Worker full";
+            case TOO_MANY_CHILDREN -> "Too many child sessions";
             case WORKER_REJECTED -> "Worker rejected the call";
             case WORKER_UNAVAILABLE -> "Worker unavailable";
             case SHUTTING_DOWN -> "Sidecar shutting down";
@@ -50,6 +52,9 @@ final class HttpFailures {
                     + "to try again";
             case BACKLOG_FULL -> "Too many worker closes are waiting (kvsession.rpc.close-max-pending, or "
                     + "close-max-pending-unbound for sessions not bound here); nothing was unbound";
+            case INSTANCE_FULL -> "The worker holds kvsession.admission.max-sessions-per-instance sessions; "
+                    + "suggested_instance_id names the healthy worker with the most room, when one has room";
+            case TOO_MANY_CHILDREN -> "The parent session has kvsession.agents.max-children children";
             case WORKER_REJECTED -> "The worker answered with an error; its message is in detail";
             case WORKER_UNAVAILABLE -> "The worker is unreachable or its circuit is open";
             case SHUTTING_DOWN -> "The sidecar is shutting down";

@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 import io.kvsession.sidecar.Failure;
 import io.kvsession.sidecar.SidecarException;
+import io.kvsession.sidecar.lifecycle.AdmissionException;
 
 /** Every error of the /v1 API becomes an RFC 9457 problem; resources never build error responses themselves. */
 public class ProblemMapper {
@@ -25,10 +26,12 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public RestResponse<Problem> sidecar(SidecarException failure, UriInfo uri) {
         Failure reason = failure.failure();
+        String suggested = failure instanceof AdmissionException full ? full.suggestedInstanceId().orElse(null)
+                : null;
         RestResponse.ResponseBuilder<Problem> response = problem(HttpFailures.status(reason),
-                HttpFailures.slug(reason), HttpFailures.title(reason), failure.getMessage(), uri);
+                HttpFailures.slug(reason), HttpFailures.title(reason), failure.getMessage(), uri, suggested);
         if (reason == Failure.TABLE_FULL || reason == Failure.BACKLOG_FULL || reason == Failure.WORKER_UNAVAILABLE
-                || reason == Failure.STORE_UNAVAILABLE) {
+                || reason == Failure.STORE_UNAVAILABLE || reason == Failure.INSTANCE_FULL) {
             response.header("Retry-After", "1");
         } else if (reason == Failure.UNAUTHENTICATED) {
             response.header("WWW-Authenticate", "Bearer");
@@ -51,7 +54,7 @@ public class ProblemMapper {
             detail = "the body is not valid JSON: " + failure.getOriginalMessage();
         }
         return problem(400, HttpFailures.slug(Failure.INVALID_ARGUMENT), HttpFailures.title(Failure.INVALID_ARGUMENT),
-                detail, uri).build();
+                detail, uri, null).build();
     }
 
     @ServerExceptionMapper
@@ -62,19 +65,20 @@ public class ProblemMapper {
         Response.StatusType status = failure.getResponse().getStatusInfo();
         String detail = failure.getMessage() == null ? status.getReasonPhrase() : failure.getMessage();
         return problem(status.getStatusCode(), "http-" + status.getStatusCode(), status.getReasonPhrase(), detail,
-                uri).build();
+                uri, null).build();
     }
 
     @ServerExceptionMapper
     public RestResponse<Problem> unexpected(RuntimeException failure, UriInfo uri) {
         LOG.errorf(failure, "unexpected failure of %s", uri.getPath());
         return problem(500, "internal", "Internal error", "the sidecar failed unexpectedly; its log has the cause",
-                uri).build();
+                uri, null).build();
     }
 
     private static RestResponse.ResponseBuilder<Problem> problem(int status, String slug, String title, String detail,
-            UriInfo uri) {
-        Problem body = new Problem("urn:kvsession:problem:" + slug, title, status, detail, uri.getPath());
+            UriInfo uri, String suggestedInstanceId) {
+        Problem body = new Problem("urn:kvsession:problem:" + slug, title, status, detail, uri.getPath(),
+                suggestedInstanceId);
         return RestResponse.ResponseBuilder.<Problem> create(status).entity(body).type(Problem.MEDIA_TYPE);
     }
 }

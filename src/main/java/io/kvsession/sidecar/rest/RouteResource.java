@@ -33,11 +33,16 @@ public class RouteResource {
     @POST
     @Path("route")
     @Operation(summary = "Route one request and apply its session action",
-            description = "A bound session goes to its instance (sticky) unless that instance is gone; otherwise "
-                    + "the router's pick is used. open opens on the target, bind binds, close unbinds now and "
-                    + "closes the KV session once the request finishes.")
+            description = "A bound session goes to its instance (sticky). When that worker is gone, unhealthy or "
+                    + "its circuit is open, hard affinity answers 503 naming it and soft affinity moves the session "
+                    + "to the router's pick (rebound); without a mode, a gone worker's binding is dropped for the "
+                    + "pick. An unbound child goes to its parent's worker. open opens on the target, bind binds, "
+                    + "close unbinds now and closes the KV session once the request finishes. Without "
+                    + "session_control the headers may name the session: unbound, it is opened; a final header "
+                    + "closes it after the request. The request holds its session until it finishes.")
     @Extension(name = ProblemResponses.FAILURES, value = "INVALID_ARGUMENT,NOT_FOUND,CONFLICT,TABLE_FULL,"
-            + "WORKER_REJECTED,WORKER_UNAVAILABLE,SHUTTING_DOWN,WORKER_TIMEOUT,STORE_UNAVAILABLE")
+            + "INSTANCE_FULL,TOO_MANY_CHILDREN,WORKER_REJECTED,WORKER_UNAVAILABLE,SHUTTING_DOWN,WORKER_TIMEOUT,"
+            + "STORE_UNAVAILABLE")
     @APIResponse(responseCode = "200", description = "Where the request goes")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Bodies.Route> route(RouteRequest body) {
@@ -45,9 +50,11 @@ public class RouteResource {
             RouteRequest request = QueryParams.required(body, "instance_id");
             Bodies.SessionControlBody session = request.sessionControl();
             return router.route(new Commands.Route(request.contextId(), request.instanceId(), session == null ? null
-                    : new Commands.SessionDirective(session.sessionId(), session.action(), session.timeout())));
+                    : new Commands.SessionDirective(session.sessionId(), session.action(), session.timeout(),
+                            session.parentSessionId()), request.headers(), request.affinityMode(),
+                    request.parentSessionId()));
         }).map(routed -> new Bodies.Route(routed.instanceId(), routed.sticky(), routed.engineSession(),
-                routed.deferredClose()));
+                routed.deferredClose(), routed.rebound()));
     }
 
     @POST

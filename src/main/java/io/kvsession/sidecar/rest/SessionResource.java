@@ -52,13 +52,14 @@ public class SessionResource {
                     + "Re-opening on the same instance renews the TTL without an RPC. Without any worker offering "
                     + "session control the binding is affinity-only (kind router_only).")
     @Extension(name = ProblemResponses.FAILURES, value = "INVALID_ARGUMENT,NOT_FOUND,CONFLICT,TABLE_FULL,"
-            + "WORKER_REJECTED,WORKER_UNAVAILABLE,SHUTTING_DOWN,WORKER_TIMEOUT,STORE_UNAVAILABLE")
+            + "INSTANCE_FULL,TOO_MANY_CHILDREN,WORKER_REJECTED,WORKER_UNAVAILABLE,SHUTTING_DOWN,WORKER_TIMEOUT,"
+            + "STORE_UNAVAILABLE")
     @APIResponse(responseCode = "200", description = "The session is bound")
     public Uni<Session> open(@RestPath("session_id") String sessionId, OpenRequest body) {
         return Uni.createFrom().deferred(() -> {
             OpenRequest request = QueryParams.required(body, "instance_id");
             return opener.open(new Commands.Open(sessionId, request.instanceId(), request.timeoutSecs(),
-                    request.contextId(), request.capacityOfStrLen()));
+                    request.contextId(), request.capacityOfStrLen(), request.parentSessionId()));
         }).map(Session::of);
     }
 
@@ -66,19 +67,21 @@ public class SessionResource {
     @Path("{session_id}/bind")
     @Operation(summary = "Bind the session to an instance, affinity only",
             description = "Replaces a previous binding; an engine session on another instance is closed.")
-    @Extension(name = ProblemResponses.FAILURES, value = "INVALID_ARGUMENT,NOT_FOUND,TABLE_FULL,SHUTTING_DOWN,"
-            + "STORE_UNAVAILABLE")
+    @Extension(name = ProblemResponses.FAILURES, value = "INVALID_ARGUMENT,NOT_FOUND,TABLE_FULL,INSTANCE_FULL,"
+            + "TOO_MANY_CHILDREN,SHUTTING_DOWN,STORE_UNAVAILABLE")
     @APIResponse(responseCode = "200", description = "The session is bound")
     public Uni<Session> bind(@RestPath("session_id") String sessionId, BindRequest body) {
         return Uni.createFrom().deferred(() -> {
             BindRequest request = QueryParams.required(body, "instance_id");
-            return binder.bind(new Commands.Bind(sessionId, request.instanceId(), request.timeoutSecs()));
+            return binder.bind(new Commands.Bind(sessionId, request.instanceId(), request.timeoutSecs(),
+                    request.parentSessionId()));
         }).map(Session::of);
     }
 
     @GET
     @Path("{session_id}")
-    @Operation(summary = "The session's binding", description = "touch=true renews the TTL.")
+    @Operation(summary = "The session's binding, with its children",
+            description = "touch=true renews the TTL.")
     @Extension(name = ProblemResponses.FAILURES, value = "INVALID_ARGUMENT,NOT_FOUND,STORE_UNAVAILABLE")
     @APIResponse(responseCode = "200", description = "The session is bound")
     public Uni<Session> get(@RestPath("session_id") String sessionId, @RestQuery String touch) {

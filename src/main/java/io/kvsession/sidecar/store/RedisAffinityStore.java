@@ -11,15 +11,16 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 import io.kvsession.sidecar.affinity.AffinityStore;
+import io.kvsession.sidecar.affinity.BindRefusedException;
 import io.kvsession.sidecar.affinity.Binding;
 import io.kvsession.sidecar.affinity.BindingKind;
 import io.kvsession.sidecar.affinity.BindingPage;
 import io.kvsession.sidecar.affinity.Bound;
 import io.kvsession.sidecar.affinity.ExpiryListener;
+import io.kvsession.sidecar.affinity.Limits;
 import io.kvsession.sidecar.affinity.OpenClaim;
 import io.kvsession.sidecar.affinity.OpenResult;
 import io.kvsession.sidecar.affinity.StoreCounts;
-import io.kvsession.sidecar.affinity.TableFullException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
@@ -41,20 +42,20 @@ public final class RedisAffinityStore implements AffinityStore {
     private final RedisCalls redis;
     private final RedisKeys keys;
     private final Clock clock;
-    private final int maxEntries;
+    private final Limits limits;
     private final ExpiryListener listener;
     private final RedisOpenClaims claims;
     private volatile StoreCounts counts;
 
-    RedisAffinityStore(RedisCalls redis, RedisKeys keys, RedisOpenClaims claims, Clock clock, int maxEntries,
+    RedisAffinityStore(RedisCalls redis, RedisKeys keys, RedisOpenClaims claims, Clock clock, Limits limits,
             ExpiryListener listener) {
         this.redis = redis;
         this.keys = keys;
         this.claims = claims;
         this.clock = clock;
-        this.maxEntries = maxEntries;
+        this.limits = limits;
         this.listener = listener;
-        this.counts = new StoreCounts(0, 0, 0, maxEntries);
+        this.counts = new StoreCounts(0, 0, 0, limits.maxEntries());
     }
 
     @Override
@@ -67,16 +68,52 @@ public final class RedisAffinityStore implements AffinityStore {
         return lookup(BindingScripts.TOUCH, sessionId);
     }
 
+    /** A full store or instance is swept once, then tried again. */
     @Override
-    public Uni<Bound> bind(String sessionId, String instanceId, BindingKind kind, Duration ttl) {
-        return bindOnce(sessionId, instanceId, kind, ttl).flatMap(bound -> bound != null
-                ? Uni.createFrom().item(bound)
-                : reap().flatMap(swept -> bindOnce(sessionId, instanceId, kind, ttl)).map(again -> {
-                    if (again == null) {
-                        throw new TableFullException(maxEntries);
+    public Uni<Bound> bind(String sessionId, String instanceId, BindingKind kind, Duration ttl,
+            String parentSessionId) {
+        return bindOnce(sessionId, instanceId, kind, ttl, parentSessionId)
+                .onFailure(BindRefusedException.class).recoverWithUni(refused -> {
+                    BindRefusedException.Reason reason = ((BindRefusedException) refused).reason();
+                    if (reason != BindRefusedException.Reason.TABLE_FULL
+                            && reason != BindRefusedException.Reason.INSTANCE_FULL) {
+                        return Uni.createFrom().failure(refused);
                     }
-                    return again;
-                }));
+                    return reap().flatMap(swept -> bindOnce(sessionId, instanceId, kind, ttl, parentSessionId));
+                });
+    }
+
+    @Override
+    public Uni<Optional<Binding>> hold(String sessionId, String contextId, Duration guard) {
+        long now = clock.millis();
+        return redis.eval(BindingScripts.HOLD, List.of(keys.bindings(), keys.holdIndex()), List.of(sessionId,
+                contextId, Long.toString(now), Long.toString(now + guard.toMillis()), keys.holdsPrefix()))
+                .map(reply -> reply.get(0).toInteger() == 0 ? Optional.<Binding>empty()
+                        : Optional.of(RedisBindings.parse(sessionId, reply.get(1).toString(), BUCKET_MILLIS)));
+    }
+
+    @Override
+    public Uni<List<String>> release(String contextId) {
+        return redis.eval(BindingScripts.RELEASE, List.of(keys.bindings(), keys.holdIndex()), List.of(contextId,
+                Long.toString(clock.millis()), keys.holdsPrefix()))
+                .map(RedisAffinityStore::strings);
+    }
+
+    /** A batch of the overdue requests at a time; each release is its own script, and a second one finds nothing. */
+    @Override
+    public Uni<List<String>> releaseOverdue() {
+        return redis.send("overdue_holds", Request.cmd(Command.ZRANGEBYSCORE).arg(keys.holdIndex()).arg("-inf")
+                .arg(clock.millis()).arg("LIMIT").arg(0).arg(REAP_BATCH))
+                .map(RedisAffinityStore::strings)
+                .call(overdue -> Multi.createFrom().iterable(overdue)
+                        .onItem().transformToUniAndConcatenate(this::release)
+                        .collect().last());
+    }
+
+    @Override
+    public Uni<List<String>> children(String sessionId) {
+        return redis.send("children", Request.cmd(Command.SMEMBERS).arg(keys.childrenPrefix() + sessionId))
+                .map(reply -> strings(reply).stream().sorted().toList());
     }
 
     @Override
@@ -91,8 +128,14 @@ public final class RedisAffinityStore implements AffinityStore {
 
     @Override
     public Uni<Boolean> hasRoom() {
-        return size().flatMap(size -> size < maxEntries ? Uni.createFrom().item(true)
-                : reap().flatMap(swept -> size()).map(after -> after < maxEntries));
+        return size().flatMap(size -> size < limits.maxEntries() ? Uni.createFrom().item(true)
+                : reap().flatMap(swept -> size()).map(after -> after < limits.maxEntries()));
+    }
+
+    @Override
+    public Uni<Boolean> hasRoomOn(String instanceId) {
+        return sessionsOn(instanceId).flatMap(held -> held < limits.maxPerInstance() ? Uni.createFrom().item(true)
+                : reap().flatMap(swept -> sessionsOn(instanceId)).map(after -> after < limits.maxPerInstance()));
     }
 
     /** Sweeps every due bucket, a batch at a time, reporting each expired binding. */
@@ -130,7 +173,8 @@ public final class RedisAffinityStore implements AffinityStore {
 
     @Override
     public Uni<Map<String, Integer>> countByInstance() {
-        return redis.send("count_by_instance", Request.cmd(Command.HGETALL).arg(keys.instanceCounts()))
+        return reap().flatMap(swept -> redis.send("count_by_instance", Request.cmd(Command.HGETALL)
+                .arg(keys.instanceCounts())))
                 .map(RedisAffinityStore::counts);
     }
 
@@ -165,7 +209,8 @@ public final class RedisAffinityStore implements AffinityStore {
     }
 
     private Uni<Optional<Binding>> lookup(RedisScript script, String sessionId) {
-        return redis.eval(script, keys.counted(), List.of(sessionId, Long.toString(clock.millis())))
+        return redis.eval(script, keys.counted(), List.of(sessionId, Long.toString(clock.millis()),
+                keys.childrenPrefix()))
                 .map(reply -> {
                     int state = reply.get(0).toInteger();
                     if (state == 0) {
@@ -180,14 +225,23 @@ public final class RedisAffinityStore implements AffinityStore {
                 });
     }
 
-    /** One try: the bound pair, or null when the store is full. */
-    private Uni<Bound> bindOnce(String sessionId, String instanceId, BindingKind kind, Duration ttl) {
+    /** One try: the bound pair, or the limit that refused it. */
+    private Uni<Bound> bindOnce(String sessionId, String instanceId, BindingKind kind, Duration ttl,
+            String parentSessionId) {
         return redis.eval(BindingScripts.BIND, keys.filed(), List.of(sessionId, instanceId,
                 RedisBindings.kind(kind), Long.toString(ttl.toMillis()), Long.toString(clock.millis()),
-                Integer.toString(maxEntries), keys.bucketPrefix(), Long.toString(BUCKET_MILLIS)))
+                Integer.toString(limits.maxEntries()), keys.bucketPrefix(), Long.toString(BUCKET_MILLIS),
+                parentSessionId == null ? "" : parentSessionId, Integer.toString(limits.maxPerInstance()),
+                Integer.toString(limits.maxDepth()), Integer.toString(limits.maxChildren()), keys.childrenPrefix()))
                 .map(reply -> {
-                    if (reply.get(0).toInteger() == 3) {
-                        return null;
+                    switch (reply.get(0).toInteger()) {
+                        case 3 -> throw BindRefusedException.tableFull(limits.maxEntries());
+                        case 4 -> throw BindRefusedException.instanceFull(instanceId, limits.maxPerInstance());
+                        case 5 -> throw BindRefusedException.tooManyChildren(parentSessionId, limits.maxChildren());
+                        case 6 -> throw BindRefusedException.tooDeep(parentSessionId, limits.maxDepth());
+                        case 7 -> throw BindRefusedException.parentUnbound(parentSessionId);
+                        default -> {
+                        }
                     }
                     Binding bound = RedisBindings.parse(sessionId, reply.get(1).toString(), BUCKET_MILLIS);
                     if (reply.get(3) != null) {
@@ -199,14 +253,15 @@ public final class RedisAffinityStore implements AffinityStore {
     }
 
     private Uni<Binding> remove(String sessionId, String revision) {
-        return redis.eval(BindingScripts.UNBIND, keys.counted(), List.of(sessionId, revision))
+        return redis.eval(BindingScripts.UNBIND, keys.counted(), List.of(sessionId, revision,
+                keys.childrenPrefix()))
                 .map(reply -> reply == null ? null : RedisBindings.parse(sessionId, reply.toString(), BUCKET_MILLIS));
     }
 
     /** Empties one due bucket, a batch per script run; answers how many bindings expired. */
     private Uni<Integer> sweep(String bucket, long now) {
         List<String> args = List.of(keys.bucketPrefix() + bucket, bucket, Long.toString(now), keys.bucketPrefix(),
-                Long.toString(BUCKET_MILLIS), Integer.toString(REAP_BATCH));
+                Long.toString(BUCKET_MILLIS), Integer.toString(REAP_BATCH), keys.childrenPrefix());
         List<String> scriptKeys = List.of(keys.bindings(), keys.instanceCounts(), keys.kindCounts(), keys.buckets());
         return redis.eval(BindingScripts.REAP, scriptKeys, args)
                 .map(reply -> {
@@ -222,6 +277,11 @@ public final class RedisAffinityStore implements AffinityStore {
                                 : Uni.createFrom().item(expired)));
     }
 
+    private Uni<Integer> sessionsOn(String instanceId) {
+        return redis.send("instance_count", Request.cmd(Command.HGET).arg(keys.instanceCounts()).arg(instanceId))
+                .map(count -> count == null ? 0 : count.toInteger());
+    }
+
     private Uni<Long> size() {
         return redis.send("size", Request.cmd(Command.HLEN).arg(keys.bindings())).map(Response::toLong);
     }
@@ -231,7 +291,7 @@ public final class RedisAffinityStore implements AffinityStore {
                 .map(kinds -> {
                     Map<String, Integer> byKind = counts(kinds);
                     counts = new StoreCounts(size.intValue(), byKind.getOrDefault("e", 0), byKind.getOrDefault("r", 0),
-                            maxEntries);
+                            limits.maxEntries());
                     return null;
                 }));
     }

@@ -40,6 +40,21 @@ record RedisKeys(String tag) {
         return tag + "d:";
     }
 
+    /** Prefix of the sets of a parent's children, followed by the parent's session id. */
+    String childrenPrefix() {
+        return tag + "k:";
+    }
+
+    /** Prefix of the hashes of the sessions a request in flight holds, followed by its context id. */
+    String holdsPrefix() {
+        return tag + "h:";
+    }
+
+    /** Requests in flight by guard deadline. */
+    String holdIndex() {
+        return tag + "hk";
+    }
+
     String openLease(String sessionId) {
         return tag + "o:" + sessionId;
     }

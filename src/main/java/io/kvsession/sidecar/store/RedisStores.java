@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.UUID;
 
 import io.kvsession.sidecar.affinity.ExpiryListener;
+import io.kvsession.sidecar.affinity.Limits;
 import io.kvsession.sidecar.config.SidecarConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.mutiny.redis.client.Redis;
@@ -28,8 +29,8 @@ public final class RedisStores {
         return new RedisCloseLedger(calls, keys, replica, config.replicaTimeout());
     }
 
-    public RedisAffinityStore affinity(Clock clock, int maxEntries, ExpiryListener listener) {
-        return new RedisAffinityStore(calls, keys, new RedisOpenClaims(calls, keys, replica), clock, maxEntries,
+    public RedisAffinityStore affinity(Clock clock, Limits limits, ExpiryListener listener) {
+        return new RedisAffinityStore(calls, keys, new RedisOpenClaims(calls, keys, replica), clock, limits,
                 listener);
     }
 }

@@ -21,11 +21,11 @@ class AffinityTableTest {
 
     private final FakeClock clock = new FakeClock();
     private final List<Binding> expired = new ArrayList<>();
-    private AffinityTable table = new AffinityTable(clock, 100, expired::add);
+    private AffinityTable table = new AffinityTable(clock, Limits.entries(100), expired::add);
 
     @Test
     void bindThenPeekReturnsTheBindingWithItsDeadline() {
-        Binding bound = table.bind("s1", "w1", BindingKind.ENGINE_BACKED, TTL).binding();
+        Binding bound = table.bind("s1", "w1", BindingKind.ENGINE_BACKED, TTL, null).binding();
 
         Binding seen = table.peek("s1").orElseThrow();
         assertEquals(bound, seen);
@@ -38,7 +38,7 @@ class AffinityTableTest {
 
     @Test
     void touchSlidesTheDeadlineButPeekDoesNot() {
-        table.bind("s1", "w1", BindingKind.ROUTER_ONLY, TTL);
+        table.bind("s1", "w1", BindingKind.ROUTER_ONLY, TTL, null);
         clock.advance(Duration.ofSeconds(8));
         assertEquals(clock.instant().plusSeconds(2), table.peek("s1").orElseThrow().expiresAt());
 
@@ -54,7 +54,7 @@ class AffinityTableTest {
 
     @Test
     void lazyExpiryOnLookupReportsOnceAndReaperDoesNotReportAgain() {
-        table.bind("s1", "w1", BindingKind.ENGINE_BACKED, TTL);
+        table.bind("s1", "w1", BindingKind.ENGINE_BACKED, TTL, null);
         clock.advance(TTL);
 
         assertTrue(table.peek("s1").isEmpty());
@@ -67,8 +67,8 @@ class AffinityTableTest {
     @Test
     void reaperRemovesOnlyWhatHasExpiredAndReportsEach() {
         for (int i = 0; i < 10; i++) {
-            table.bind("short-" + i, "w1", BindingKind.ENGINE_BACKED, Duration.ofSeconds(1));
-            table.bind("long-" + i, "w2", BindingKind.ROUTER_ONLY, Duration.ofSeconds(60));
+            table.bind("short-" + i, "w1", BindingKind.ENGINE_BACKED, Duration.ofSeconds(1), null);
+            table.bind("long-" + i, "w2", BindingKind.ROUTER_ONLY, Duration.ofSeconds(60), null);
         }
         clock.advance(Duration.ofSeconds(1));
 
@@ -83,8 +83,8 @@ class AffinityTableTest {
 
     @Test
     void rebindGetsANewRevisionAndReportsTheReplacedBinding() {
-        Binding first = table.bind("s1", "w1", BindingKind.ENGINE_BACKED, TTL).binding();
-        Bound second = table.bind("s1", "w2", BindingKind.ROUTER_ONLY, TTL);
+        Binding first = table.bind("s1", "w1", BindingKind.ENGINE_BACKED, TTL, null).binding();
+        Bound second = table.bind("s1", "w2", BindingKind.ROUTER_ONLY, TTL, null);
 
         assertEquals(Optional.of(first), second.replaced());
         assertTrue(second.binding().revision() > first.revision());
@@ -94,8 +94,8 @@ class AffinityTableTest {
 
     @Test
     void staleRevisionNeverRemovesANewerBinding() {
-        Binding old = table.bind("s1", "w1", BindingKind.ROUTER_ONLY, TTL).binding();
-        table.bind("s1", "w2", BindingKind.ROUTER_ONLY, TTL);
+        Binding old = table.bind("s1", "w1", BindingKind.ROUTER_ONLY, TTL, null).binding();
+        table.bind("s1", "w2", BindingKind.ROUTER_ONLY, TTL, null);
 
         assertFalse(table.unbind("s1", old.revision()));
         assertEquals("w2", table.peek("s1").orElseThrow().instanceId());
@@ -103,10 +103,10 @@ class AffinityTableTest {
 
     @Test
     void rebindOverAnExpiredBindingReportsItAsExpiredNotReplaced() {
-        table.bind("s1", "w1", BindingKind.ENGINE_BACKED, TTL);
+        table.bind("s1", "w1", BindingKind.ENGINE_BACKED, TTL, null);
         clock.advance(TTL);
 
-        Bound bound = table.bind("s1", "w1", BindingKind.ENGINE_BACKED, TTL);
+        Bound bound = table.bind("s1", "w1", BindingKind.ENGINE_BACKED, TTL, null);
 
         assertTrue(bound.replaced().isEmpty());
         assertEquals(1, expired.size());
@@ -115,8 +115,8 @@ class AffinityTableTest {
 
     @Test
     void expiredDeadlinesOfReboundSessionsDoNotExpireTheNewBinding() {
-        table.bind("s1", "w1", BindingKind.ROUTER_ONLY, Duration.ofSeconds(1));
-        table.bind("s1", "w1", BindingKind.ROUTER_ONLY, Duration.ofSeconds(60));
+        table.bind("s1", "w1", BindingKind.ROUTER_ONLY, Duration.ofSeconds(1), null);
+        table.bind("s1", "w1", BindingKind.ROUTER_ONLY, Duration.ofSeconds(60), null);
         clock.advance(Duration.ofSeconds(2));
 
         assertEquals(0, table.reap());
@@ -126,8 +126,8 @@ class AffinityTableTest {
 
     @Test
     void aRebindWithAShorterTtlIsSweptAtTheShorterDeadline() {
-        table.bind("s1", "w1", BindingKind.ROUTER_ONLY, Duration.ofSeconds(60));
-        table.bind("s1", "w1", BindingKind.ROUTER_ONLY, Duration.ofSeconds(1));
+        table.bind("s1", "w1", BindingKind.ROUTER_ONLY, Duration.ofSeconds(60), null);
+        table.bind("s1", "w1", BindingKind.ROUTER_ONLY, Duration.ofSeconds(1), null);
         clock.advance(Duration.ofSeconds(1));
 
         assertEquals(1, table.reap());
@@ -136,7 +136,7 @@ class AffinityTableTest {
 
     @Test
     void aBusySessionIsReviewedOncePerTtlAndExpiresOnlyAfterItsLastTouch() {
-        table.bind("s1", "w1", BindingKind.ENGINE_BACKED, TTL);
+        table.bind("s1", "w1", BindingKind.ENGINE_BACKED, TTL, null);
         for (int second = 1; second <= 25; second++) {
             clock.advance(Duration.ofSeconds(1));
             table.touch("s1");
@@ -153,24 +153,24 @@ class AffinityTableTest {
 
     @Test
     void fullTableRefusesNewSessionsButNotRebinds() {
-        table = new AffinityTable(clock, 2, expired::add);
-        table.bind("s1", "w1", BindingKind.ROUTER_ONLY, TTL);
-        table.bind("s2", "w1", BindingKind.ROUTER_ONLY, TTL);
+        table = new AffinityTable(clock, Limits.entries(2), expired::add);
+        table.bind("s1", "w1", BindingKind.ROUTER_ONLY, TTL, null);
+        table.bind("s2", "w1", BindingKind.ROUTER_ONLY, TTL, null);
 
-        assertThrows(TableFullException.class, () -> table.bind("s3", "w1", BindingKind.ROUTER_ONLY, TTL));
+        assertThrows(BindRefusedException.class, () -> table.bind("s3", "w1", BindingKind.ROUTER_ONLY, TTL, null));
         assertTrue(table.peek("s3").isEmpty());
-        table.bind("s2", "w2", BindingKind.ENGINE_BACKED, TTL);
+        table.bind("s2", "w2", BindingKind.ENGINE_BACKED, TTL, null);
         assertEquals(2, table.size());
     }
 
     @Test
     void fullTableMakesRoomByReapingExpiredBindings() {
-        table = new AffinityTable(clock, 2, expired::add);
-        table.bind("s1", "w1", BindingKind.ROUTER_ONLY, Duration.ofSeconds(1));
-        table.bind("s2", "w1", BindingKind.ROUTER_ONLY, TTL);
+        table = new AffinityTable(clock, Limits.entries(2), expired::add);
+        table.bind("s1", "w1", BindingKind.ROUTER_ONLY, Duration.ofSeconds(1), null);
+        table.bind("s2", "w1", BindingKind.ROUTER_ONLY, TTL, null);
         clock.advance(Duration.ofSeconds(1));
 
-        table.bind("s3", "w1", BindingKind.ROUTER_ONLY, TTL);
+        table.bind("s3", "w1", BindingKind.ROUTER_ONLY, TTL, null);
 
         assertEquals(2, table.size());
         assertEquals(List.of("s1"), expired.stream().map(Binding::sessionId).toList());
@@ -178,7 +178,7 @@ class AffinityTableTest {
 
     @Test
     void unbindReturnsTheRemovedBinding() {
-        table.bind("s1", "w1", BindingKind.ENGINE_BACKED, TTL);
+        table.bind("s1", "w1", BindingKind.ENGINE_BACKED, TTL, null);
 
         assertEquals("w1", table.unbind("s1").orElseThrow().instanceId());
         assertTrue(table.unbind("s1").isEmpty());
@@ -190,9 +190,9 @@ class AffinityTableTest {
     @Test
     void pagesAreOrderedBySessionIdFilteredAndSkipExpired() {
         for (String id : List.of("e", "c", "a", "d", "b")) {
-            table.bind(id, "a".equals(id) || "d".equals(id) ? "w2" : "w1", BindingKind.ROUTER_ONLY, TTL);
+            table.bind(id, "a".equals(id) || "d".equals(id) ? "w2" : "w1", BindingKind.ROUTER_ONLY, TTL, null);
         }
-        table.bind("z", "w1", BindingKind.ROUTER_ONLY, Duration.ofSeconds(1));
+        table.bind("z", "w1", BindingKind.ROUTER_ONLY, Duration.ofSeconds(1), null);
         clock.advance(Duration.ofSeconds(1));
 
         BindingPage first = table.page(null, 2, null);
@@ -208,9 +208,9 @@ class AffinityTableTest {
 
     @Test
     void countsLiveBindingsPerInstance() {
-        table.bind("s1", "w1", BindingKind.ROUTER_ONLY, TTL);
-        table.bind("s2", "w1", BindingKind.ENGINE_BACKED, TTL);
-        table.bind("s3", "w2", BindingKind.ENGINE_BACKED, Duration.ofSeconds(1));
+        table.bind("s1", "w1", BindingKind.ROUTER_ONLY, TTL, null);
+        table.bind("s2", "w1", BindingKind.ENGINE_BACKED, TTL, null);
+        table.bind("s3", "w2", BindingKind.ENGINE_BACKED, Duration.ofSeconds(1), null);
         clock.advance(Duration.ofSeconds(1));
 
         assertEquals(Map.of("w1", 2), table.countByInstance());

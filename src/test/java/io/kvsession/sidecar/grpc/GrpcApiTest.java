@@ -1,10 +1,10 @@
 package io.kvsession.sidecar.grpc;
 
 import static io.kvsession.sidecar.support.Api.newSession;
+import static io.kvsession.sidecar.support.GrpcStatus.assertCode;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -17,11 +17,11 @@ import grpc.health.v1.HealthGrpc;
 import grpc.health.v1.HealthOuterClass.HealthCheckRequest;
 import grpc.health.v1.HealthOuterClass.HealthCheckResponse.ServingStatus;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.reflection.v1.MutinyServerReflectionGrpc;
 import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.reflection.v1.ServiceResponse;
-import io.grpc.StatusRuntimeException;
 import io.kvsession.sidecar.grpc.v1.BindSessionRequest;
 import io.kvsession.sidecar.grpc.v1.CircuitState;
 import io.kvsession.sidecar.grpc.v1.CloseSessionRequest;
@@ -230,11 +230,5 @@ class GrpcApiTest extends FakeWorkersTest {
     private Session open(String session, String instance) {
         return sidecar.openSession(OpenSessionRequest.newBuilder().setSessionId(session).setInstanceId(instance)
                 .build());
-    }
-
-    static StatusRuntimeException assertCode(Status.Code code, Runnable call) {
-        StatusRuntimeException failure = assertThrows(StatusRuntimeException.class, call::run);
-        assertEquals(code, failure.getStatus().getCode(), failure.getStatus().toString());
-        return failure;
     }
 }

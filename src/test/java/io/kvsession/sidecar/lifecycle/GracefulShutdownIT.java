@@ -48,11 +48,13 @@ class GracefulShutdownIT {
 
             assertEquals(0, status, sidecar.log());
             assertTrue(worker.sessions().isEmpty(), "every close landed before the exit: " + worker.rpcs());
-            assertEquals(1, worker.closes("still-bound").size(), "the bound session was closed, not forgotten");
+            assertTrue(worker.closes("still-bound").size() >= 1, "the bound session was closed, not forgotten");
             assertTrue(worker.closes("held").size() >= 1, "the deferred close was flushed on SIGTERM");
             assertTrue(worker.closes("flaky").size() >= 2, "the retrying close went on until it landed");
-            assertEquals(5, worker.closes("held").size() + worker.closes("flaky").size(),
-                    "three refused attempts and two that landed, nothing more");
+            // The two refusals left after flaky's first may meet any of the three closes.
+            assertEquals(6, worker.closes("held").size() + worker.closes("flaky").size()
+                    + worker.closes("still-bound").size(), "three refused attempts and one that landed per session, "
+                            + "nothing more");
             assertTrue(sidecar.log().contains("action=shutdown outcome=drained"), sidecar.log());
             assertTrue(sidecar.log().contains("action=affinity_store outcome=memory"), "the start says the memory "
                     + "store starts empty: " + sidecar.log());

@@ -7,6 +7,8 @@ import static io.kvsession.sidecar.support.Api.get;
 import static io.kvsession.sidecar.support.Api.newSession;
 import static io.kvsession.sidecar.support.Api.open;
 import static io.kvsession.sidecar.support.Api.route;
+import static io.kvsession.sidecar.support.ClosesSeen.awaitClosed;
+import static io.kvsession.sidecar.support.ClosesSeen.fence;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
@@ -23,10 +25,10 @@ import org.junit.jupiter.api.Test;
 
 import io.kvsession.sidecar.support.Eventually;
 import io.kvsession.sidecar.support.FakeWorker;
-import io.kvsession.sidecar.support.dynamo.DynamoRpc;
-import io.kvsession.sidecar.support.dynamo.ReplicaDynamoWorker;
 import io.kvsession.sidecar.support.FakeWorkersTest;
 import io.kvsession.sidecar.support.Profiles;
+import io.kvsession.sidecar.support.dynamo.DynamoRpc;
+import io.kvsession.sidecar.support.dynamo.ReplicaDynamoWorker;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
@@ -259,21 +261,5 @@ class CloseAndRouteTest extends FakeWorkersTest {
         control.put("session_id", session);
         control.put("action", action);
         return Map.of("context_id", contextId, "instance_id", pick, "session_control", control);
-    }
-
-    /**
-     * Opens and closes a session of its own on the worker and waits for that close to arrive. A close decided before
-     * the fence was sent before the fence's own, so once the fence's has arrived, a close that has not is not coming.
-     */
-    private static void fence(FakeWorker worker) {
-        String fence = newSession("fence");
-        open(fence, worker.id()).statusCode(200);
-        close(fence, Map.of()).statusCode(202);
-        awaitClosed(worker, fence);
-    }
-
-    private static void awaitClosed(FakeWorker worker, String session) {
-        Eventually.await(Duration.ofSeconds(3), () -> "close of " + session + " on " + worker.id() + ", got "
-                + worker.rpcs(), () -> !worker.closes(session).isEmpty() && !worker.sessions().contains(session));
     }
 }

@@ -18,7 +18,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
 /**
- * A worker that starts after the first lifecycle call is picked up once {@code retry-after} (2 s in this test) has
+ * A worker that starts after the first lifecycle call is picked up once {@code retry-after} (4 s in this test) has
  * passed: "no session control" is not cached forever (SPEC §3.1).
  */
 @QuarkusTest
@@ -45,7 +45,7 @@ class LateWorkerTest {
         open(newSession("still-cached"), "w1").statusCode(200).body("kind", equalTo("router_only"));
 
         String late = newSession("late");
-        Eventually.await(Duration.ofSeconds(6), () -> "an engine-backed open once retry-after (2 s) passed",
+        Eventually.await(Duration.ofSeconds(8), () -> "an engine-backed open once retry-after (4 s) passed",
                 () -> "engine_backed".equals(open(late, "w1").extract().path("kind")));
         assertTrue(w1.sessions().contains(late));
         workers().body("session_control", equalTo("available"))

@@ -19,17 +19,13 @@ import org.junit.jupiter.api.Test;
 
 import io.kvsession.sidecar.Failure;
 import io.kvsession.sidecar.SidecarException;
+import io.kvsession.sidecar.affinity.BindRefusedException;
 import io.kvsession.sidecar.affinity.Binding;
 import io.kvsession.sidecar.affinity.BindingKind;
 import io.kvsession.sidecar.affinity.BindingPage;
 import io.kvsession.sidecar.affinity.Bound;
-import io.kvsession.sidecar.affinity.TableFullException;
-import io.kvsession.sidecar.config.SidecarConfig;
+import io.kvsession.sidecar.affinity.Limits;
 import io.kvsession.sidecar.support.FakeClock;
-import io.kvsession.sidecar.support.RedisServer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.redis.client.Redis;
 
 /**
  * The redis store against a real Redis, with the time of a clock that moves only when told: the same rules as the
@@ -40,8 +36,7 @@ class RedisAffinityStoreTest {
     private static final Duration TTL = Duration.ofSeconds(10);
     private static final Duration WAIT = Duration.ofSeconds(5);
 
-    private static RedisServer server;
-    private static Vertx vertx;
+    private static RedisFixture redis;
 
     private final FakeClock clock = new FakeClock();
     private final List<Binding> expired = new CopyOnWriteArrayList<>();
@@ -50,26 +45,24 @@ class RedisAffinityStoreTest {
 
     @BeforeAll
     static void startRedis() {
-        server = RedisServer.launch();
-        vertx = Vertx.vertx();
+        redis = new RedisFixture();
     }
 
     @AfterAll
     static void stopRedis() {
-        vertx.closeAndAwait();
-        server.close();
+        redis.close();
     }
 
     @BeforeEach
     void emptyStores() throws Exception {
-        server.command("FLUSHALL");
-        store = stores().affinity(clock, 100, expired::add);
-        replica = stores().affinity(clock, 100, expired::add);
+        redis.flush();
+        store = redis.stores().affinity(clock, Limits.entries(100), expired::add);
+        replica = redis.stores().affinity(clock, Limits.entries(100), expired::add);
     }
 
     @Test
     void aBindingIsSeenByEveryReplicaWithItsDeadline() {
-        Binding bound = await(store.bind("s1", "10.0.3.7:30000", BindingKind.ENGINE_BACKED, TTL)).binding();
+        Binding bound = await(store.bind("s1", "10.0.3.7:30000", BindingKind.ENGINE_BACKED, TTL, null)).binding();
 
         Binding seen = await(replica.peek("s1")).orElseThrow();
         assertEquals(bound, seen);
@@ -81,7 +74,7 @@ class RedisAffinityStoreTest {
 
     @Test
     void touchSlidesTheDeadlineButPeekDoesNot() {
-        await(store.bind("s1", "w1", BindingKind.ROUTER_ONLY, TTL));
+        await(store.bind("s1", "w1", BindingKind.ROUTER_ONLY, TTL, null));
         clock.advance(Duration.ofSeconds(8));
         assertEquals(clock.instant().plusSeconds(2), await(store.peek("s1")).orElseThrow().expiresAt());
 
@@ -98,8 +91,8 @@ class RedisAffinityStoreTest {
     @Test
     void eachExpiredBindingIsReportedOnceWhateverReplicaSweeps() throws Exception {
         for (int i = 0; i < 40; i++) {
-            await(store.bind("short-" + i, "w1", BindingKind.ENGINE_BACKED, Duration.ofSeconds(1)));
-            await(store.bind("long-" + i, "w2", BindingKind.ROUTER_ONLY, Duration.ofSeconds(600)));
+            await(store.bind("short-" + i, "w1", BindingKind.ENGINE_BACKED, Duration.ofSeconds(1), null));
+            await(store.bind("long-" + i, "w2", BindingKind.ROUTER_ONLY, Duration.ofSeconds(600), null));
         }
         clock.advance(Duration.ofSeconds(12));
 
@@ -118,7 +111,7 @@ class RedisAffinityStoreTest {
 
     @Test
     void aRenewedBindingIsReviewedAgainAtItsNewDeadline() {
-        await(store.bind("s1", "w1", BindingKind.ENGINE_BACKED, TTL));
+        await(store.bind("s1", "w1", BindingKind.ENGINE_BACKED, TTL, null));
         clock.advance(Duration.ofSeconds(9));
         await(store.touch("s1"));
         clock.advance(Duration.ofSeconds(7));
@@ -131,8 +124,8 @@ class RedisAffinityStoreTest {
 
     @Test
     void aRebindGetsANewRevisionAndAnOldRevisionCannotRemoveIt() {
-        Binding first = await(store.bind("s1", "w1", BindingKind.ENGINE_BACKED, TTL)).binding();
-        Bound second = await(replica.bind("s1", "w2", BindingKind.ROUTER_ONLY, TTL));
+        Binding first = await(store.bind("s1", "w1", BindingKind.ENGINE_BACKED, TTL, null)).binding();
+        Bound second = await(replica.bind("s1", "w2", BindingKind.ROUTER_ONLY, TTL, null));
 
         assertEquals(first, second.replaced().orElseThrow());
         assertTrue(second.binding().revision() > first.revision());
@@ -145,24 +138,25 @@ class RedisAffinityStoreTest {
 
     @Test
     void aFullStoreRefusesNewSessionsUntilOneExpires() {
-        RedisAffinityStore small = stores().affinity(clock, 2, expired::add);
-        await(small.bind("a", "w1", BindingKind.ENGINE_BACKED, Duration.ofSeconds(1)));
-        await(small.bind("b", "w1", BindingKind.ENGINE_BACKED, TTL));
+        RedisAffinityStore small = redis.stores().affinity(clock, Limits.entries(2), expired::add);
+        await(small.bind("a", "w1", BindingKind.ENGINE_BACKED, Duration.ofSeconds(1), null));
+        await(small.bind("b", "w1", BindingKind.ENGINE_BACKED, TTL, null));
 
-        assertThrows(TableFullException.class, () -> await(small.bind("c", "w1", BindingKind.ROUTER_ONLY, TTL)));
+        assertThrows(BindRefusedException.class,
+                () -> await(small.bind("c", "w1", BindingKind.ROUTER_ONLY, TTL, null)));
         assertFalse(await(small.hasRoom()));
-        await(small.bind("b", "w2", BindingKind.ROUTER_ONLY, TTL));
+        await(small.bind("b", "w2", BindingKind.ROUTER_ONLY, TTL, null));
 
         clock.advance(Duration.ofSeconds(12));
         assertTrue(await(small.hasRoom()), "sweeping made room");
-        await(small.bind("c", "w1", BindingKind.ROUTER_ONLY, TTL));
+        await(small.bind("c", "w1", BindingKind.ROUTER_ONLY, TTL, null));
         assertEquals(List.of("a", "b"), sessions(expired));
     }
 
     @Test
     void pagesAreOrderedBySessionAndFilteredByInstance() {
         for (String id : List.of("d", "b", "a", "c", "e")) {
-            await(store.bind(id, id.equals("a") || id.equals("d") ? "w2" : "w1", BindingKind.ROUTER_ONLY, TTL));
+            await(store.bind(id, id.equals("a") || id.equals("d") ? "w2" : "w1", BindingKind.ROUTER_ONLY, TTL, null));
         }
 
         BindingPage first = await(replica.page(null, 2, null));
@@ -177,40 +171,19 @@ class RedisAffinityStoreTest {
 
     @Test
     void anUnreachableStoreIs503NamingItAndBindingsOutliveARestart() {
-        await(store.bind("kept", "w1", BindingKind.ENGINE_BACKED, TTL));
-        server.stop();
+        await(store.bind("kept", "w1", BindingKind.ENGINE_BACKED, TTL, null));
+        redis.server().stop();
         try {
             SidecarException down = assertThrows(SidecarException.class, () -> await(store.peek("kept")));
             assertEquals(Failure.STORE_UNAVAILABLE, down.failure());
             assertTrue(down.getMessage().contains("redis at redis://127.0.0.1"), down.getMessage());
             assertFalse(store.reachable());
         } finally {
-            server.start();
+            redis.server().start();
         }
         Binding kept = pollUntilUp(() -> await(store.peek("kept"))).orElseThrow();
         assertEquals("w1", kept.instanceId());
         assertTrue(store.reachable());
-    }
-
-    private RedisStores stores() {
-        Redis client = Redis.createClient(vertx, server.uri());
-        SidecarConfig.Redis config = new SidecarConfig.Redis() {
-            @Override
-            public String prefix() {
-                return "test";
-            }
-
-            @Override
-            public Duration timeout() {
-                return Duration.ofSeconds(1);
-            }
-
-            @Override
-            public Duration replicaTimeout() {
-                return Duration.ofSeconds(2);
-            }
-        };
-        return new RedisStores(client, config, server.uri(), new SimpleMeterRegistry());
     }
 
     private static <T> T await(io.smallrye.mutiny.Uni<T> uni) {

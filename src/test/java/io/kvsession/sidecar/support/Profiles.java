@@ -29,7 +29,7 @@ public final class Profiles {
 
     /**
      * One worker, w1, that is down when the first lifecycle call probes and starts later. The probe round ends with
-     * the first call's wait (1 s), and "unavailable" is then cached for 2 s, long enough for a test to see it cached
+     * the first call's wait (1 s), and "unavailable" is then cached for 4 s, long enough for a test to see it cached
      * on a busy machine.
      */
     public static class LateWorker implements QuarkusTestProfile {
@@ -40,7 +40,7 @@ public final class Profiles {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("kvsession.control.retry-after", "2s", "kvsession.control.wait-for-instances", "1s",
+            return Map.of("kvsession.control.retry-after", "4s", "kvsession.control.wait-for-instances", "1s",
                     "kvsession.control.health-timeout", "1s");
         }
     }
@@ -109,6 +109,22 @@ public final class Profiles {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+    }
+
+    /** Fake workers, and subagent trees at most 2 deep with at most 2 children per parent. */
+    public static class Agents extends WithWorkers {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("kvsession.agents.max-depth", "2", "kvsession.agents.max-children", "2");
+        }
+    }
+
+    /** Fake workers that take 2 sessions each. */
+    public static class Admission extends WithWorkers {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("kvsession.admission.max-sessions-per-instance", "2");
         }
     }
 
