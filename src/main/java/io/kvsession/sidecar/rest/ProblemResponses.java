@@ -83,7 +83,9 @@ public class ProblemResponses implements OASFilter {
                 .addProperty("status", OASFactory.createSchema().addType(SchemaType.INTEGER)
                         .description("The HTTP status"))
                 .addProperty("detail", text("What went wrong, naming the field, session or worker"))
-                .addProperty("instance", text("The request path"));
+                .addProperty("instance", text("The request path"))
+                .addProperty("suggested_instance_id", text("Only when a worker is full (429): the healthy worker with "
+                        + "the most room"));
     }
 
     private static Schema text(String description) {

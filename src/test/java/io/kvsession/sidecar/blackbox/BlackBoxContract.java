@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -126,6 +127,31 @@ abstract class BlackBoxContract {
     }
 
     @Test
+    void anAgentTreeNamedByHeadersOverRestAndGrpc() {
+        String root = newSession("bb-agent");
+        String subagent = root + "-sub";
+        route(Map.of("context_id", "turn-" + root, "instance_id", "w3", "headers",
+                Map.of("X-Dynamo-Session-Id", root))).statusCode(200)
+                .body("instance_id", equalTo("w3")).body("engine_session", equalTo(true));
+        route(Map.of("context_id", "turn-" + subagent, "instance_id", "w1", "headers",
+                Map.of("x-dynamo-session-id", subagent, "x-dynamo-parent-session-id", root))).statusCode(200)
+                .body("instance_id", equalTo("w3"));
+
+        var seen = grpc.getSession(GetSessionRequest.newBuilder().setSessionId(root).build());
+        assertEquals(List.of(subagent), seen.getChildrenList());
+        assertEquals(1, seen.getInFlight());
+        finish("turn-" + root).statusCode(200);
+        finish("turn-" + subagent).statusCode(200);
+        get(subagent).statusCode(200).body("parent_session_id", equalTo(root)).body("in_flight", equalTo(0));
+
+        close(root, Map.of()).statusCode(202);
+        FakeWorker w3 = workers.get("w3");
+        Eventually.await(Duration.ofSeconds(3), () -> "the tree closed on w3: " + w3.rpcs(),
+                () -> !w3.sessions().contains(root) && !w3.sessions().contains(subagent));
+        get(subagent).statusCode(404);
+    }
+
+        @Test
     void workersAreListed() {
         open(newSession("bb-workers"), "w3").statusCode(200);
 

@@ -34,11 +34,14 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 
 /**
- * Mixed open / route / finish / close / bind traffic, with retried last turns, while workers hang, reject, fail
- * closes, go down and restart without their sessions (SGLang) or drop their answer streams (Dynamo), for
- * {@code soak.seconds} (60 by default). Then faults stop, and the sidecar must converge: every session a worker
- * still holds is bound to it in the table, and every engine-backed binding is held by its worker — no leaked worker
- * session, no phantom binding. Not part of the default build: {@code ./mvnw -B test -Dsoak}.
+ * Mixed open / route / finish / close / bind traffic, with retried last turns, and agent traffic — sessions named by
+ * headers under hard and soft affinity, subagents naming their parent, final requests, roots closed with their
+ * trees — while workers hang, reject, fail closes, go down and restart without their sessions (SGLang) or drop their
+ * answer streams (Dynamo), and fill up to their admission bound, for {@code soak.seconds} (60 by default). Then
+ * faults stop, and the sidecar must converge: every session a worker still holds is bound to it in the table, every
+ * engine-backed binding is held by its worker — no leaked worker session, no phantom binding — and no request that
+ * finished, or outlived its guard, still holds a session. Not part of the default build:
+ * {@code ./mvnw -B test -Dsoak}.
  */
 @Tag("soak")
 @QuarkusTest
@@ -49,6 +52,7 @@ class SoakTest {
     private static final String DYNAMO = "w2";
     private static final int SESSIONS = 300;
     private static final int CLIENTS = 8;
+    private static final int AGENTS = 60;
     private static final Set<Integer> EXPECTED = Set.of(200, 202, 404, 409, 429, 502, 503, 504);
 
     FakeWorkers workers;
@@ -103,6 +107,8 @@ class SoakTest {
                 });
         System.out.printf("soak: %d engine-backed sessions, each held by its worker and no other%n",
                 last.get("held by workers").size());
+        Eventually.await(Duration.ofSeconds(10), () -> "no session held by a request that finished or outlived its "
+                + "guard: " + heldSessions(), () -> heldSessions().isEmpty());
     }
 
     private void traffic(long deadline) {
@@ -112,9 +118,9 @@ class SoakTest {
             String worker = WORKERS.get(random.nextInt(WORKERS.size()));
             String context = "ctx-" + random.nextLong(Long.MAX_VALUE);
             int dice = random.nextInt(100);
-            if (dice < 30) {
+            if (dice < 25) {
                 call("/v1/sessions/" + session + "/open", Map.of("instance_id", worker, "timeout_secs", 30));
-            } else if (dice < 55) {
+            } else if (dice < 45) {
                 String action = List.of("open", "bind", "close", "none").get(random.nextInt(4));
                 Map<String, Object> control = new HashMap<>();
                 control.put("session_id", session);
@@ -123,16 +129,43 @@ class SoakTest {
                 if (random.nextInt(10) < 9) {
                     call("/v1/requests/" + context + "/finish", null);
                 }
-            } else if (dice < 60) {
+            } else if (dice < 50) {
                 retriedLastTurn(session, worker, random);
-            } else if (dice < 75) {
+            } else if (dice < 60) {
                 call("/v1/sessions/" + session + "/close",
                         random.nextBoolean() ? Map.of() : Map.of("instance_id", worker));
-            } else if (dice < 85) {
+            } else if (dice < 68) {
                 call("/v1/sessions/" + session + "/bind", Map.of("instance_id", worker, "timeout_secs", 30));
+            } else if (dice < 88) {
+                agentTurn(worker, context, random);
             } else {
                 record(given().get("/v1/sessions/" + session).statusCode());
             }
+        }
+    }
+
+    /**
+     * One turn of an agent: a root or one of its subagents, named by headers, hard or soft; sometimes the session's
+     * last turn, sometimes the root closed with its whole tree.
+     */
+    private void agentTurn(String worker, String context, ThreadLocalRandom random) {
+        String root = "agent-" + random.nextInt(AGENTS);
+        boolean subagent = random.nextInt(3) == 0;
+        Map<String, String> headers = new HashMap<>();
+        headers.put("x-dynamo-session-id", subagent ? root + "-sub-" + random.nextInt(4) : root);
+        if (subagent) {
+            headers.put("x-dynamo-parent-session-id", root);
+        }
+        if (random.nextInt(8) == 0) {
+            headers.put("x-dynamo-session-final", "true");
+        }
+        call("/v1/route", Map.of("context_id", context, "instance_id", worker, "headers", headers,
+                "affinity_mode", random.nextBoolean() ? "soft" : "hard"));
+        if (random.nextInt(10) < 9) {
+            call("/v1/requests/" + context + "/finish", null);
+        }
+        if (random.nextInt(20) == 0) {
+            call("/v1/sessions/" + root + "/close", Map.of());
         }
     }
 
@@ -225,18 +258,35 @@ class SoakTest {
     /** Every engine-backed binding as {@code session@instance}. */
     private static Set<String> engineBackedBindings() {
         Set<String> bound = new TreeSet<>();
+        for (Map<String, Object> session : bindings()) {
+            if (Boolean.TRUE.equals(session.get("engine_session"))) {
+                bound.add(session.get("session_id") + "@" + session.get("instance_id"));
+            }
+        }
+        return bound;
+    }
+
+    /** Sessions that requests in flight still hold. */
+    private static Set<String> heldSessions() {
+        Set<String> held = new TreeSet<>();
+        for (Map<String, Object> session : bindings()) {
+            if (!Integer.valueOf(0).equals(session.get("in_flight"))) {
+                held.add(session.get("session_id") + " (" + session.get("in_flight") + ")");
+            }
+        }
+        return held;
+    }
+
+    /** Every binding, a page at a time. */
+    private static List<Map<String, Object>> bindings() {
+        List<Map<String, Object>> all = new ArrayList<>();
         String token = null;
         do {
             var page = given().queryParam("limit", 1000).queryParam("page_token", token == null ? "" : token)
                     .get("/v1/sessions").then().statusCode(200).extract().jsonPath();
-            List<Map<String, Object>> sessions = page.getList("sessions");
-            for (Map<String, Object> session : sessions) {
-                if (Boolean.TRUE.equals(session.get("engine_session"))) {
-                    bound.add(session.get("session_id") + "@" + session.get("instance_id"));
-                }
-            }
+            all.addAll(page.<Map<String, Object>> getList("sessions"));
             token = page.getString("next_page_token");
         } while (token != null);
-        return bound;
+        return all;
     }
 }

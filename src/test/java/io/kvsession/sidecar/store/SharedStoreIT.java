@@ -21,7 +21,8 @@ import io.kvsession.sidecar.support.SidecarProcess;
 /**
  * Packaged sidecars sharing one real Redis, as router replicas share it (SPEC §8): a binding made through one is
  * sticky through the other, concurrent opens through both make one worker RPC, an expiry is closed once, the closes
- * a killed replica owed are sent by another, and a restart of every replica keeps every binding.
+ * a killed replica owed are sent by another, and a restart of every replica keeps every binding; the requests in
+ * flight, the children of a session and the sessions per worker are the store's too (SPEC §9.6).
  */
 class SharedStoreIT {
 
@@ -84,8 +85,38 @@ class SharedStoreIT {
         }
     }
 
+    @Test
+    void holdsChildrenAndAdmissionAreTheStoresNotAReplicas() throws Exception {
+        Map<String, String> twoPerWorker = Map.of("kvsession.admission.max-sessions-per-instance", "2");
+        try (SidecarProcess a = replica("a", twoPerWorker); SidecarProcess b = replica("b", twoPerWorker)) {
+            assertEquals(200, a.post("/v1/sessions/root/open", "{\"instance_id\":\"w1\"}").statusCode());
+            HttpResponse<String> child = b.post("/v1/route", "{\"context_id\":\"sub\",\"instance_id\":\"w9\","
+                    + "\"headers\":{\"x-dynamo-session-id\":\"child\",\"x-dynamo-parent-session-id\":\"root\"}}");
+            assertTrue(child.body().contains("\"instance_id\":\"w1\""), "the child goes to its parent's worker, "
+                    + "bound through the other replica: " + child.body());
+
+            assertTrue(a.get("/v1/sessions/child").body().contains("\"in_flight\":1"), "B's request holds it for A");
+            assertTrue(a.get("/v1/sessions/root").body().contains("\"children\":[\"child\"]"));
+            assertEquals(429, a.post("/v1/sessions/third/open", "{\"instance_id\":\"w1\"}").statusCode(),
+                    "w1 holds 2 sessions, whichever replica bound them");
+            assertEquals(200, a.post("/v1/requests/sub/finish", "").statusCode());
+            assertTrue(b.get("/v1/sessions/child").body().contains("\"in_flight\":0"), "a finish on A releases B's "
+                    + "hold");
+
+            assertEquals(202, b.post("/v1/sessions/root/close", "{}").statusCode());
+            Eventually.await(Duration.ofSeconds(5), () -> "the child closed with its parent: " + worker.rpcs(),
+                    () -> !worker.closes("child").isEmpty() && !worker.closes("root").isEmpty());
+            assertEquals(404, a.get("/v1/sessions/child").statusCode());
+            assertEquals(1, worker.closes("child").size());
+        }
+    }
+
     private SidecarProcess replica(String name) throws Exception {
-        Map<String, String> properties = new HashMap<>();
+        return replica(name, Map.of());
+    }
+
+    private SidecarProcess replica(String name, Map<String, String> more) throws Exception {
+        Map<String, String> properties = new HashMap<>(more);
         properties.put("kvsession.workers.\"w1\".url", worker.url());
         properties.put("kvsession.affinity.store", "redis");
         properties.put("quarkus.redis.hosts", redis.uri());

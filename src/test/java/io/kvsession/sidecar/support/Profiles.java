@@ -128,8 +128,12 @@ public final class Profiles {
         }
     }
 
-    /** Fake workers for the soak test, in an application of its own. */
+    /** Fake workers for the soak test, in an application of its own; each worker takes 60 sessions. */
     public static class Soak extends WithWorkers {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("kvsession.admission.max-sessions-per-instance", "60");
+        }
     }
 
     /** Workers found through a fake DNS server (refresh 200 ms), plus one static worker. */
