@@ -2,17 +2,12 @@ package io.kvsession.sidecar.affinity;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 /**
  * Session → instance bindings with a sliding TTL.
@@ -31,40 +26,10 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class AffinityTable {
 
-    private record Deadline(long atMillis, String sessionId) {
-        static final Comparator<Deadline> ORDER = Comparator.comparingLong(Deadline::atMillis)
-                .thenComparing(Deadline::sessionId);
-    }
-
-    /** The sessions one request in flight holds, on the instance each was bound to when it was routed. */
-    private static final class Hold {
-        private final long untilMillis;
-        private final Map<String, String> sessions = new HashMap<>();
-        private boolean released;
-
-        Hold(long untilMillis) {
-            this.untilMillis = untilMillis;
-        }
-
-        /** False when this hold was released meanwhile (the request finished). */
-        synchronized boolean add(String sessionId, String instanceId, boolean[] added) {
-            if (released) {
-                return false;
-            }
-            added[0] = sessions.putIfAbsent(sessionId, instanceId) == null;
-            return true;
-        }
-
-        synchronized Map<String, String> release() {
-            released = true;
-            return Map.copyOf(sessions);
-        }
-    }
-
     private final ConcurrentHashMap<String, Binding> bindings = new ConcurrentHashMap<>();
-    private final ConcurrentSkipListSet<Deadline> deadlines = new ConcurrentSkipListSet<>(Deadline.ORDER);
-    private final ConcurrentHashMap<String, Set<String>> children = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<String, Hold> holds = new ConcurrentHashMap<>();
+    private final Deadlines deadlines = new Deadlines();
+    private final Children children = new Children();
+    private final Holds holds = new Holds();
     private final BindingCounts counts = new BindingCounts();
     private final AtomicLong revisions = new AtomicLong();
     private final Clock clock;
@@ -118,10 +83,10 @@ public final class AffinityTable {
                     live != null && live.instanceId().equals(instanceId) ? live.inFlight() : 0);
             counts.changed(old, fresh, limits.maxPerInstance());
             if (old != null && reviewAt != old.reviewAtMillis()) {
-                deadlines.remove(new Deadline(old.reviewAtMillis(), id));
+                deadlines.remove(old.reviewAtMillis(), id);
             }
             if (old == null || reviewAt != old.reviewAtMillis()) {
-                deadlines.add(new Deadline(reviewAt, id));
+                deadlines.add(reviewAt, id);
             }
             previous[0] = old;
             return fresh;
@@ -131,7 +96,7 @@ public final class AffinityTable {
             unlink(old);
         }
         if (bound.parentSessionId() != null) {
-            children.computeIfAbsent(bound.parentSessionId(), id -> ConcurrentHashMap.newKeySet()).add(sessionId);
+            children.link(bound.parentSessionId(), sessionId);
         }
         if (old != null && old.expiredAt(now)) {
             listener.expired(old);
@@ -147,8 +112,7 @@ public final class AffinityTable {
         if (parent.depth() >= limits.maxDepth()) {
             throw BindRefusedException.tooDeep(parentSessionId, limits.maxDepth());
         }
-        Set<String> siblings = children.get(parentSessionId);
-        if (siblings != null && !siblings.contains(sessionId) && siblings.size() >= limits.maxChildren()) {
+        if (!children.fits(parentSessionId, sessionId, limits.maxChildren())) {
             throw BindRefusedException.tooManyChildren(parentSessionId, limits.maxChildren());
         }
         return parent;
@@ -194,25 +158,9 @@ public final class AffinityTable {
      */
     public Optional<Binding> hold(String sessionId, String contextId, Duration guard) {
         long now = clock.millis();
-        boolean[] released = new boolean[1];
-        while (true) {
-            released[0] = false;
-            Binding held = bindings.computeIfPresent(sessionId, (id, current) -> {
-                if (current.expiredAt(now)) {
-                    return current;
-                }
-                Hold hold = holds.computeIfAbsent(contextId, context -> new Hold(now + guard.toMillis()));
-                boolean[] added = new boolean[1];
-                if (!hold.add(id, current.instanceId(), added)) {
-                    holds.remove(contextId, hold);
-                    released[0] = true;
-                }
-                return added[0] ? current.held() : current;
-            });
-            if (!released[0]) {
-                return Optional.ofNullable(held).filter(binding -> !binding.expiredAt(now));
-            }
-        }
+        Binding held = bindings.computeIfPresent(sessionId, (id, current) -> !current.expiredAt(now)
+                && holds.add(contextId, id, current.instanceId(), now, guard) ? current.held() : current);
+        return Optional.ofNullable(held).filter(binding -> !binding.expiredAt(now));
     }
 
     /**
@@ -220,12 +168,8 @@ public final class AffinityTable {
      * none left counts its TTL from now. Answers the sessions it held.
      */
     public List<String> release(String contextId) {
-        Hold hold = holds.remove(contextId);
-        if (hold == null) {
-            return List.of();
-        }
+        Map<String, String> held = holds.release(contextId);
         long now = clock.millis();
-        Map<String, String> held = hold.release();
         held.forEach((sessionId, instanceId) -> bindings.computeIfPresent(sessionId, (id, current) ->
                 current.instanceId().equals(instanceId) && current.inFlight() > 0 ? current.releasedAt(now)
                         : current));
@@ -234,32 +178,19 @@ public final class AffinityTable {
 
     /** Releases every hold past its guard deadline (its request never said it finished); answers their contexts. */
     public List<String> releaseOverdue() {
-        long now = clock.millis();
-        List<String> overdue = new ArrayList<>();
-        holds.forEach((contextId, hold) -> {
-            if (hold.untilMillis <= now) {
-                overdue.add(contextId);
-            }
-        });
+        List<String> overdue = holds.overdue(clock.millis());
         overdue.forEach(this::release);
         return overdue;
     }
 
     /** The sessions that name this one as their parent, ordered by id. */
     public List<String> children(String sessionId) {
-        Set<String> found = children.get(sessionId);
-        return found == null ? List.of() : found.stream().sorted().toList();
+        return children.of(sessionId);
     }
 
     /** Removes the session's binding, expired or not, and returns it. */
     public Optional<Binding> unbind(String sessionId) {
-        Binding[] removed = new Binding[1];
-        bindings.computeIfPresent(sessionId, (id, current) -> {
-            removed[0] = current;
-            removed(current);
-            return null;
-        });
-        return Optional.ofNullable(removed[0]);
+        return Optional.ofNullable(removeIf(sessionId, any -> true));
     }
 
     /** Whether a new session fits, after sweeping what has expired. */
@@ -278,16 +209,7 @@ public final class AffinityTable {
 
     /** Removes the binding only if it is still the given revision. */
     public boolean unbind(String sessionId, long revision) {
-        boolean[] removed = new boolean[1];
-        bindings.computeIfPresent(sessionId, (id, current) -> {
-            if (current.revision() != revision) {
-                return current;
-            }
-            removed[0] = true;
-            removed(current);
-            return null;
-        });
-        return removed[0];
+        return removeIf(sessionId, current -> current.revision() == revision) != null;
     }
 
     /**
@@ -297,8 +219,8 @@ public final class AffinityTable {
     public int reap() {
         long now = clock.millis();
         int expired = 0;
-        Deadline due;
-        while ((due = firstDue(now)) != null) {
+        Deadlines.Due due;
+        while ((due = deadlines.firstDue(now)) != null) {
             if (review(due, now)) {
                 expired++;
             }
@@ -336,37 +258,32 @@ public final class AffinityTable {
         return limits;
     }
 
-    private Deadline firstDue(long now) {
-        Iterator<Deadline> ordered = deadlines.iterator();
-        if (!ordered.hasNext()) {
-            return null;
+    private void expire(String sessionId, long now) {
+        Binding lapsed = removeIf(sessionId, current -> current.expiredAt(now));
+        if (lapsed != null) {
+            listener.expired(lapsed);
         }
-        Deadline first = ordered.next();
-        return first.atMillis() <= now ? first : null;
     }
 
-    private boolean expire(String sessionId, long now) {
-        Binding[] lapsed = new Binding[1];
+    /** Removes the session's binding if {@code condition} holds for it, in one step; answers it, or null. */
+    private Binding removeIf(String sessionId, Predicate<Binding> condition) {
+        Binding[] removed = new Binding[1];
         bindings.computeIfPresent(sessionId, (id, current) -> {
-            if (!current.expiredAt(now)) {
+            if (!condition.test(current)) {
                 return current;
             }
-            lapsed[0] = current;
+            removed[0] = current;
             removed(current);
             return null;
         });
-        if (lapsed[0] == null) {
-            return false;
-        }
-        listener.expired(lapsed[0]);
-        return true;
+        return removed[0];
     }
 
     /**
      * A due index entry: the binding expired (removed, reported), or was renewed (moved to its new deadline), or is
      * held by a request in flight (looked at again a TTL from now).
      */
-    private boolean review(Deadline due, long now) {
+    private boolean review(Deadlines.Due due, long now) {
         Binding[] lapsed = new Binding[1];
         bindings.computeIfPresent(due.sessionId(), (id, current) -> {
             if (current.reviewAtMillis() != due.atMillis()) {
@@ -379,7 +296,7 @@ public final class AffinityTable {
             }
             long next = Math.max(current.expiresAtMillis(), now + current.timeoutMillis());
             long reviewAt = current.inFlight() > 0 ? next : current.expiresAtMillis();
-            deadlines.add(new Deadline(reviewAt, id));
+            deadlines.add(reviewAt, id);
             return current.reviewedAt(reviewAt);
         });
         if (lapsed[0] == null) {
@@ -391,7 +308,7 @@ public final class AffinityTable {
 
     /** A binding leaves the table: its index entry, its count and its place among its parent's children go too. */
     private void removed(Binding gone) {
-        deadlines.remove(new Deadline(gone.reviewAtMillis(), gone.sessionId()));
+        deadlines.remove(gone.reviewAtMillis(), gone.sessionId());
         counts.changed(gone, null, limits.maxPerInstance());
         if (gone.parentSessionId() != null) {
             unlink(gone);
@@ -399,9 +316,6 @@ public final class AffinityTable {
     }
 
     private void unlink(Binding child) {
-        children.computeIfPresent(child.parentSessionId(), (id, siblings) -> {
-            siblings.remove(child.sessionId());
-            return siblings.isEmpty() ? null : siblings;
-        });
+        children.unlink(child.parentSessionId(), child.sessionId());
     }
 }

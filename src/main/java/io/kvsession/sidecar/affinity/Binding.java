@@ -30,7 +30,7 @@ public record Binding(String sessionId, String instanceId, BindingKind kind, lon
     }
 
     /** Lapsed: idle past its deadline with no request in flight. */
-    boolean expiredAt(long nowMillis) {
+    public boolean expiredAt(long nowMillis) {
         return inFlight == 0 && expiresAtMillis <= nowMillis;
     }
 

@@ -2,8 +2,6 @@ package io.kvsession.sidecar.store;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +35,6 @@ public final class RedisAffinityStore implements AffinityStore {
 
     static final long BUCKET_MILLIS = 1_000;
     private static final int REAP_BATCH = 256;
-    private static final int SCAN_COUNT = 1_000;
 
     private final RedisCalls redis;
     private final RedisKeys keys;
@@ -45,6 +42,8 @@ public final class RedisAffinityStore implements AffinityStore {
     private final Limits limits;
     private final ExpiryListener listener;
     private final RedisOpenClaims claims;
+    private final RedisHolds holds;
+    private final RedisScans scans;
     private volatile StoreCounts counts;
 
     RedisAffinityStore(RedisCalls redis, RedisKeys keys, RedisOpenClaims claims, Clock clock, Limits limits,
@@ -52,6 +51,8 @@ public final class RedisAffinityStore implements AffinityStore {
         this.redis = redis;
         this.keys = keys;
         this.claims = claims;
+        this.holds = new RedisHolds(redis, keys, clock);
+        this.scans = new RedisScans(redis, keys, clock);
         this.clock = clock;
         this.limits = limits;
         this.listener = listener;
@@ -85,35 +86,23 @@ public final class RedisAffinityStore implements AffinityStore {
 
     @Override
     public Uni<Optional<Binding>> hold(String sessionId, String contextId, Duration guard) {
-        long now = clock.millis();
-        return redis.eval(BindingScripts.HOLD, List.of(keys.bindings(), keys.holdIndex()), List.of(sessionId,
-                contextId, Long.toString(now), Long.toString(now + guard.toMillis()), keys.holdsPrefix()))
-                .map(reply -> reply.get(0).toInteger() == 0 ? Optional.<Binding>empty()
-                        : Optional.of(RedisBindings.parse(sessionId, reply.get(1).toString(), BUCKET_MILLIS)));
+        return holds.hold(sessionId, contextId, guard);
     }
 
     @Override
     public Uni<List<String>> release(String contextId) {
-        return redis.eval(BindingScripts.RELEASE, List.of(keys.bindings(), keys.holdIndex()), List.of(contextId,
-                Long.toString(clock.millis()), keys.holdsPrefix()))
-                .map(RedisAffinityStore::strings);
+        return holds.release(contextId);
     }
 
-    /** A batch of the overdue requests at a time; each release is its own script, and a second one finds nothing. */
     @Override
     public Uni<List<String>> releaseOverdue() {
-        return redis.send("overdue_holds", Request.cmd(Command.ZRANGEBYSCORE).arg(keys.holdIndex()).arg("-inf")
-                .arg(clock.millis()).arg("LIMIT").arg(0).arg(REAP_BATCH))
-                .map(RedisAffinityStore::strings)
-                .call(overdue -> Multi.createFrom().iterable(overdue)
-                        .onItem().transformToUniAndConcatenate(this::release)
-                        .collect().last());
+        return holds.releaseOverdue();
     }
 
     @Override
     public Uni<List<String>> children(String sessionId) {
         return redis.send("children", Request.cmd(Command.SMEMBERS).arg(keys.childrenPrefix() + sessionId))
-                .map(reply -> strings(reply).stream().sorted().toList());
+                .map(reply -> RedisHolds.strings(reply).stream().sorted().toList());
     }
 
     @Override
@@ -144,7 +133,7 @@ public final class RedisAffinityStore implements AffinityStore {
         long now = clock.millis();
         return redis.send("due_buckets", Request.cmd(Command.ZRANGEBYSCORE).arg(keys.buckets()).arg("-inf")
                 .arg(now / BUCKET_MILLIS - 1))
-                .onItem().transformToMulti(due -> Multi.createFrom().iterable(strings(due)))
+                .onItem().transformToMulti(due -> Multi.createFrom().iterable(RedisHolds.strings(due)))
                 .onItem().transformToUniAndConcatenate(bucket -> sweep(bucket, now))
                 .collect().with(Collectors.summingInt(Integer::intValue))
                 .call(this::refreshCounts);
@@ -152,23 +141,12 @@ public final class RedisAffinityStore implements AffinityStore {
 
     @Override
     public Uni<BindingPage> page(String afterSessionId, int limit, String instanceId) {
-        long now = clock.millis();
-        return all().map(bindings -> {
-            List<Binding> page = bindings.stream()
-                    .filter(binding -> binding.expiresAtMillis() > now)
-                    .filter(binding -> afterSessionId == null || binding.sessionId().compareTo(afterSessionId) > 0)
-                    .filter(binding -> instanceId == null || instanceId.equals(binding.instanceId()))
-                    .sorted(Comparator.comparing(Binding::sessionId))
-                    .limit(limit + 1L)
-                    .toList();
-            return page.size() > limit ? new BindingPage(page.subList(0, limit), true) : new BindingPage(page, false);
-        });
+        return scans.page(afterSessionId, limit, instanceId);
     }
 
     @Override
     public Uni<List<Binding>> bindingsOf(String instanceId) {
-        return all().map(bindings -> bindings.stream().filter(binding -> binding.instanceId().equals(instanceId))
-                .toList());
+        return scans.bindingsOf(instanceId);
     }
 
     @Override
@@ -294,31 +272,6 @@ public final class RedisAffinityStore implements AffinityStore {
                             limits.maxEntries());
                     return null;
                 }));
-    }
-
-    /** Every binding, read a page at a time (HSCAN): listing is for operators, not the request path. */
-    private Uni<List<Binding>> all() {
-        return scan("0", new ArrayList<>());
-    }
-
-    private Uni<List<Binding>> scan(String cursor, List<Binding> found) {
-        return redis.send("scan", Request.cmd(Command.HSCAN).arg(keys.bindings()).arg(cursor).arg("COUNT")
-                .arg(SCAN_COUNT))
-                .flatMap(reply -> {
-                    Response entries = reply.get(1);
-                    for (int i = 0; i + 1 < entries.size(); i += 2) {
-                        String sessionId = entries.get(i).toString();
-                        found.add(RedisBindings.parse(sessionId, entries.get(i + 1).toString(), BUCKET_MILLIS));
-                    }
-                    String next = reply.get(0).toString();
-                    return "0".equals(next) ? Uni.createFrom().item(found) : scan(next, found);
-                });
-    }
-
-    private static List<String> strings(Response array) {
-        List<String> values = new ArrayList<>(array.size());
-        array.forEach(value -> values.add(value.toString()));
-        return values;
     }
 
     /** A flat HGETALL reply as counts, dropping fields that fell to zero. */
