@@ -133,13 +133,13 @@ abstract class BlackBoxContract {
         route(Map.of("context_id", "turn-" + root, "instance_id", "w3", "headers",
                 Map.of("X-Dynamo-Session-Id", root))).statusCode(200)
                 .body("instance_id", equalTo("w3")).body("engine_session", equalTo(true));
+        get(root).statusCode(200).body("in_flight", equalTo(1));
         route(Map.of("context_id", "turn-" + subagent, "instance_id", "w1", "headers",
                 Map.of("x-dynamo-session-id", subagent, "x-dynamo-parent-session-id", root))).statusCode(200)
                 .body("instance_id", equalTo("w3"));
 
-        var seen = grpc.getSession(GetSessionRequest.newBuilder().setSessionId(root).build());
-        assertEquals(List.of(subagent), seen.getChildrenList());
-        assertEquals(1, seen.getInFlight());
+        assertEquals(List.of(subagent), grpc.getSession(GetSessionRequest.newBuilder().setSessionId(root).build())
+                .getChildrenList());
         finish("turn-" + root).statusCode(200);
         finish("turn-" + subagent).statusCode(200);
         get(subagent).statusCode(200).body("parent_session_id", equalTo(root)).body("in_flight", equalTo(0));
