@@ -1,5 +1,6 @@
 package io.kvsession.sidecar.rest;
 
+import java.time.Duration;
 import java.util.stream.Collectors;
 
 import jakarta.ws.rs.WebApplicationException;
@@ -25,9 +26,11 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public RestResponse<Problem> sidecar(SidecarException failure, UriInfo uri) {
         Failure reason = failure.failure();
-        RestResponse.ResponseBuilder<Problem> response = problem(HttpFailures.status(reason),
-                HttpFailures.slug(reason), HttpFailures.title(reason), failure.getMessage(), uri);
-        if (reason == Failure.TABLE_FULL || reason == Failure.WORKER_UNAVAILABLE) {
+        RestResponse.ResponseBuilder<Problem> response = problem(Problem.of(reason, failure.getMessage(),
+                uri.getPath()));
+        if (failure.retryAfter().isPresent()) {
+            response.header("Retry-After", wholeSeconds(failure.retryAfter().get()));
+        } else if (reason == Failure.TABLE_FULL || reason == Failure.WORKER_UNAVAILABLE) {
             response.header("Retry-After", "1");
         } else if (reason == Failure.UNAUTHENTICATED) {
             response.header("WWW-Authenticate", "Bearer");
@@ -49,8 +52,7 @@ public class ProblemMapper {
         } else {
             detail = "the body is not valid JSON: " + failure.getOriginalMessage();
         }
-        return problem(400, HttpFailures.slug(Failure.INVALID_ARGUMENT), HttpFailures.title(Failure.INVALID_ARGUMENT),
-                detail, uri).build();
+        return problem(Problem.of(Failure.INVALID_ARGUMENT, detail, uri.getPath())).build();
     }
 
     @ServerExceptionMapper
@@ -60,20 +62,23 @@ public class ProblemMapper {
         }
         Response.StatusType status = failure.getResponse().getStatusInfo();
         String detail = failure.getMessage() == null ? status.getReasonPhrase() : failure.getMessage();
-        return problem(status.getStatusCode(), "http-" + status.getStatusCode(), status.getReasonPhrase(), detail,
-                uri).build();
+        return problem(Problem.ofStatus(status.getStatusCode(), detail, uri.getPath())).build();
     }
 
     @ServerExceptionMapper
     public RestResponse<Problem> unexpected(RuntimeException failure, UriInfo uri) {
         LOG.errorf(failure, "unexpected failure of %s", uri.getPath());
-        return problem(500, "internal", "Internal error", "the sidecar failed unexpectedly; its log has the cause",
-                uri).build();
+        return problem(new Problem("urn:kvsession:problem:internal", "Internal error", 500,
+                "the sidecar failed unexpectedly; its log has the cause", uri.getPath())).build();
     }
 
-    private static RestResponse.ResponseBuilder<Problem> problem(int status, String slug, String title, String detail,
-            UriInfo uri) {
-        Problem body = new Problem("urn:kvsession:problem:" + slug, title, status, detail, uri.getPath());
-        return RestResponse.ResponseBuilder.<Problem> create(status).entity(body).type(Problem.MEDIA_TYPE);
+    /** Retry-After is whole seconds (RFC 9110); a delay is rounded up, so that the retry does not come too early. */
+    static String wholeSeconds(Duration delay) {
+        long millis = Math.max(delay.toMillis(), 1);
+        return Long.toString((millis + 999) / 1000);
+    }
+
+    private static RestResponse.ResponseBuilder<Problem> problem(Problem body) {
+        return RestResponse.ResponseBuilder.<Problem> create(body.status()).entity(body).type(Problem.MEDIA_TYPE);
     }
 }
