@@ -12,6 +12,8 @@ public final class Inputs {
     public static final long MAX_TIMEOUT_SECS = 31_536_000;
     public static final int MAX_PAGE = 1000;
     public static final int DEFAULT_PAGE = 100;
+    /** Largest REST request body, and largest gRPC request message. */
+    public static final int MAX_BODY_BYTES = 64 * 1024;
 
     private Inputs() {
     }

@@ -17,8 +17,12 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 import io.kvsession.sidecar.Failure;
 import io.kvsession.sidecar.SidecarException;
+import io.vertx.ext.web.RoutingContext;
 
-/** Every error of the /v1 API becomes an RFC 9457 problem; resources never build error responses themselves. */
+/**
+ * Every error of the /v1 API that reaches JAX-RS becomes an RFC 9457 problem; resources never build error responses
+ * themselves. What is refused before routing is answered in the same shape by {@link EdgeGuard}.
+ */
 public class ProblemMapper {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
@@ -53,6 +57,12 @@ public class ProblemMapper {
             detail = "the body is not valid JSON: " + failure.getOriginalMessage();
         }
         return problem(Problem.of(Failure.INVALID_ARGUMENT, detail, uri.getPath())).build();
+    }
+
+    @ServerExceptionMapper
+    public RestResponse<Problem> tooLarge(BodyCap.TooLarge failure, UriInfo uri, RoutingContext routing) {
+        EdgeGuard.closeAfterAnswer(routing);
+        return problem(Problem.ofStatus(413, failure.getMessage(), uri.getPath())).build();
     }
 
     @ServerExceptionMapper
