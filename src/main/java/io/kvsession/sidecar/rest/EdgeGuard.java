@@ -1,5 +1,6 @@
 package io.kvsession.sidecar.rest;
 
+import java.util.Locale;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,7 +21,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * What every REST request must satisfy before it is routed, answered as problem+json: the checks Vert.x and JAX-RS
- * would otherwise make with an empty body (413) or not at all (a {@code ;} or {@code %FF} in an id). The URI and header bounds sit below the transport's own
+ * would otherwise make with an empty body (413) or not at all (a {@code ;} or {@code %FF} in an id, a charset JSON
+ * does not use). The URI and header bounds sit below the transport's own
  * ({@code quarkus.http.limits.max-initial-line-length}, {@code .max-header-size}), which answer with an empty body,
  * so that any request a router can plausibly send is told what was wrong. A URI {@code java.net.URI} cannot parse
  * (a malformed %-escape) never gets here: Quarkus answers it 400, empty, before any route. gRPC calls on the same
@@ -52,7 +54,7 @@ public class EdgeGuard {
             context.next();
             return;
         }
-        Problem problem = problem(request);
+        Problem problem = problem(request, contentType);
         if (problem == null) {
             context.next();
         } else {
@@ -84,7 +86,7 @@ public class EdgeGuard {
         }
     }
 
-    private static Problem problem(HttpServerRequest request) {
+    private static Problem problem(HttpServerRequest request, String contentType) {
         if (request.uri().length() > MAX_URI_CHARS) {
             return Problem.ofStatus(414, "the request URI is longer than " + MAX_URI_CHARS + " characters", null);
         }
@@ -100,6 +102,11 @@ public class EdgeGuard {
             return Problem.ofStatus(413, "the request body is larger than " + Inputs.MAX_BODY_BYTES + " bytes",
                     path);
         }
+        String charset = charset(contentType);
+        if (charset != null && json(contentType) && !charset.equals("utf-8") && !charset.equals("utf8")) {
+            return Problem.ofStatus(415, "the body must be JSON in UTF-8 (RFC 8259): charset '" + charset
+                    + "' is not accepted", path);
+        }
         String refused = RequestPaths.problem(path);
         return refused == null ? null : Problem.of(Failure.INVALID_ARGUMENT, refused, path);
     }
@@ -112,5 +119,30 @@ public class EdgeGuard {
         } catch (NumberFormatException malformed) {
             return -1;
         }
+    }
+
+    /** Whether a Content-Type is JSON, {@code application/json} or {@code application/...+json}. */
+    private static boolean json(String contentType) {
+        int end = contentType.indexOf(';');
+        String type = (end < 0 ? contentType : contentType.substring(0, end)).strip();
+        return type.equalsIgnoreCase("application/json")
+                || type.regionMatches(true, 0, "application/", 0, 12) && type.regionMatches(true,
+                        type.length() - 5, "+json", 0, 5);
+    }
+
+    /** The charset parameter of a Content-Type, lower case and unquoted, or null. */
+    private static String charset(String contentType) {
+        if (contentType == null || contentType.indexOf(';') < 0) {
+            return null;
+        }
+        String lower = contentType.toLowerCase(Locale.ROOT);
+        int at = lower.indexOf("charset=");
+        if (at < 0) {
+            return null;
+        }
+        int end = lower.indexOf(';', at);
+        String value = lower.substring(at + "charset=".length(), end < 0 ? lower.length() : end).strip();
+        return value.length() > 1 && value.startsWith("\"") && value.endsWith("\"")
+                ? value.substring(1, value.length() - 1) : value;
     }
 }

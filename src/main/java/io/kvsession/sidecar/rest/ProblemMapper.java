@@ -1,7 +1,6 @@
 package io.kvsession.sidecar.rest;
 
 import java.time.Duration;
-import java.util.stream.Collectors;
 
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -12,7 +11,6 @@ import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 
 import io.kvsession.sidecar.Failure;
@@ -45,18 +43,7 @@ public class ProblemMapper {
     /** Declared for the subtype too, which Quarkus otherwise maps itself with an empty body. */
     @ServerExceptionMapper({ MismatchedInputException.class, JsonProcessingException.class })
     public RestResponse<Problem> malformedJson(JsonProcessingException failure, UriInfo uri) {
-        String detail;
-        if (failure instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-            String field = mapping.getPath().stream()
-                    .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-                    .collect(Collectors.joining(".")).replace(".[", "[");
-            detail = field + " has the wrong type: " + mapping.getOriginalMessage();
-        } else if (failure instanceof JsonMappingException mapping) {
-            detail = "the body must be a JSON object: " + mapping.getOriginalMessage();
-        } else {
-            detail = "the body is not valid JSON: " + failure.getOriginalMessage();
-        }
-        return problem(Problem.of(Failure.INVALID_ARGUMENT, detail, uri.getPath())).build();
+        return problem(Problem.of(Failure.INVALID_ARGUMENT, JsonErrors.detail(failure), uri.getPath())).build();
     }
 
     @ServerExceptionMapper
