@@ -3,9 +3,9 @@ package io.kvsession.sidecar.rest;
 import java.util.List;
 
 /**
- * The path templates of the /v1 API, exactly as JAX-RS matches them and the API document lists them. They name the
- * id a bad path segment stands for ({@link RequestPaths}); {@code ApiPathsTest} keeps them equal to the resources'
- * paths.
+ * The path templates of the /v1 API, exactly as JAX-RS matches them and the API document lists them. They are the
+ * only {@code uri} values HTTP metrics may carry ({@link UriTags}), and they name the id a bad path segment stands
+ * for ({@link RequestPaths}); {@code ApiPathsTest} keeps them equal to the resources' paths.
  */
 public final class ApiPaths {
 
