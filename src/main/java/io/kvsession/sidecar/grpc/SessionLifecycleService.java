@@ -23,12 +23,14 @@ import io.kvsession.sidecar.grpc.v1.SessionEvent;
 import io.kvsession.sidecar.grpc.v1.SessionLifecycleGrpc;
 import io.kvsession.sidecar.grpc.v1.WatchSessionsRequest;
 import io.kvsession.sidecar.lifecycle.Commands;
+import io.kvsession.sidecar.lifecycle.Inputs;
 import io.kvsession.sidecar.lifecycle.RequestRouter;
 import io.kvsession.sidecar.lifecycle.SessionBinder;
 import io.kvsession.sidecar.lifecycle.SessionCloser;
 import io.kvsession.sidecar.lifecycle.SessionDirectory;
 import io.kvsession.sidecar.lifecycle.SessionEvents;
 import io.kvsession.sidecar.lifecycle.SessionOpener;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
@@ -57,6 +59,12 @@ public class SessionLifecycleService extends SessionLifecycleGrpc.SessionLifecyc
         this.router = router;
         this.directory = directory;
         this.events = events;
+    }
+
+    /** Request messages are read by {@link StrictRequests}: a malformed or oversized one gets a status saying so. */
+    @Override
+    public ServerServiceDefinition bindService() {
+        return StrictRequests.wrap(super.bindService(), Inputs.MAX_BODY_BYTES);
     }
 
     @Override
