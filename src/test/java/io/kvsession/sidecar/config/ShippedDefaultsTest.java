@@ -1,6 +1,7 @@
 package io.kvsession.sidecar.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -9,13 +10,20 @@ import java.util.Properties;
 
 import org.junit.jupiter.api.Test;
 
-/** Issue #11, finding 7: with no configuration of its own, idle connections are closed and capped on both ports. */
+/**
+ * Issue #11, findings 7 and 15: what the sidecar does with no configuration of its own — the API on loopback, idle
+ * connections closed, connections capped on both ports — and what dev mode keeps (loopback, no token).
+ */
 class ShippedDefaultsTest {
 
     @Test
-    void idleConnectionsAreClosedAndConnectionsCapped() throws IOException {
+    void theApiListensOnLoopbackWithIdleConnectionsClosedAndCapped() throws IOException {
         Properties shipped = shipped();
 
+        assertEquals("127.0.0.1", shipped.getProperty("quarkus.http.host"));
+        assertNull(shipped.getProperty("%prod.quarkus.http.host"));
+        assertNull(shipped.getProperty("%dev.quarkus.http.host"), "dev mode keeps the loopback default");
+        assertNull(shipped.getProperty("%dev.kvsession.auth.token"), "dev mode starts without a token");
         for (String port : new String[] { "quarkus.http", "quarkus.management" }) {
             assertEquals("30s", shipped.getProperty(port + ".idle-timeout"), port);
             assertTrue(Integer.parseInt(shipped.getProperty(port + ".limits.max-connections")) > 0, port);
