@@ -247,6 +247,10 @@ public interface SidecarConfig {
 
         /** File holding the token (a mounted Secret); read at start, trailing white space ignored. */
         Optional<Path> tokenFile();
+
+        /** Serve /v1 and gRPC without a token on a non-loopback address; refused at start unless this is true. */
+        @WithDefault("false")
+        boolean allowAnonymous();
     }
 
     interface Routing {

@@ -34,7 +34,7 @@ final class WorkerBreaker {
         return Uni.createFrom().deferred(() -> current.get(call, type))
                 .onFailure(CircuitBreakerOpenException.class).transform(open -> WorkerException.breakerOpen(
                         "the circuit breaker of worker " + instanceId + " is open after repeated failures; it lets "
-                                + "a trial call through after " + config.delay().toMillis() + " ms"));
+                                + "a trial call through after " + config.delay().toMillis() + " ms").retryAfter(config.delay()));
     }
 
     Circuit circuit() {

@@ -6,6 +6,7 @@ import java.util.concurrent.Flow;
 import java.util.function.Supplier;
 
 import io.grpc.Metadata;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.kvsession.sidecar.grpc.v1.BindSessionRequest;
@@ -26,6 +27,7 @@ import io.kvsession.sidecar.grpc.v1.SessionEvent;
 import io.kvsession.sidecar.grpc.v1.SessionLifecycleGrpc;
 import io.kvsession.sidecar.grpc.v1.WatchSessionsRequest;
 import io.kvsession.sidecar.lifecycle.Commands;
+import io.kvsession.sidecar.lifecycle.Inputs;
 import io.kvsession.sidecar.lifecycle.RequestRouter;
 import io.kvsession.sidecar.lifecycle.SessionBinder;
 import io.kvsession.sidecar.lifecycle.SessionCloser;
@@ -58,6 +60,12 @@ public class SessionLifecycleService extends SessionLifecycleGrpc.SessionLifecyc
         this.router = router;
         this.directory = directory;
         this.events = events;
+    }
+
+    /** Request messages are read by {@link StrictRequests}: a malformed or oversized one gets a status saying so. */
+    @Override
+    public ServerServiceDefinition bindService() {
+        return StrictRequests.wrap(super.bindService(), Inputs.MAX_BODY_BYTES);
     }
 
     @Override

@@ -25,11 +25,19 @@ final class QueryParams {
         if (value == null || value.isEmpty()) {
             return null;
         }
-        try {
-            return Integer.valueOf(value);
-        } catch (NumberFormatException notANumber) {
-            throw SidecarException.invalid(name, "must be a whole number, was '" + value + "'");
+        // Integer.valueOf would also take '+5' and other scripts' digits ('١٠'): a client gets one spelling.
+        boolean digits = true;
+        for (int i = 0; i < value.length() && digits; i++) {
+            digits = value.charAt(i) >= '0' && value.charAt(i) <= '9';
         }
+        if (!digits) {
+            throw SidecarException.invalid(name, "must be a whole number written in ASCII digits, was '" + value
+                    + "'");
+        }
+        if (value.length() > 9) {
+            throw SidecarException.invalid(name, "is too large, was '" + value + "'");
+        }
+        return Integer.valueOf(value);
     }
 
     /** A body the call cannot do without. */

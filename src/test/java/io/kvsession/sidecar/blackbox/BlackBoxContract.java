@@ -93,7 +93,7 @@ abstract class BlackBoxContract {
     @Test
     void errorsAreProblemsNamingTheCause() {
         String session = newSession("bb-errors");
-        RestAssured.given().contentType(ContentType.JSON).body("{\"instance_id\": 5, ")
+        RestAssured.given().contentType(ContentType.JSON).body("{\"instance_id\": \"w1\", ")
                 .post("/v1/sessions/{id}/open", session).then().statusCode(400)
                 .contentType("application/problem+json")
                 .body("detail", startsWith("the body is not valid JSON"));

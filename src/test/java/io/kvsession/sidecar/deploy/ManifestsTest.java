@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 import org.junit.jupiter.api.Test;
@@ -34,6 +35,7 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.kvsession.sidecar.config.StartupChecks;
 import io.kvsession.sidecar.support.Management;
 import io.kvsession.sidecar.support.Profiles;
 import io.quarkus.test.junit.QuarkusTest;
@@ -94,6 +96,9 @@ class ManifestsTest {
                 .findFirst().orElseThrow(() -> new AssertionError("no env POD_IP for Dynamo's call-home"))
                 .getValueFrom().getFieldRef().getFieldPath());
         String tokenFile = env(sidecar, "KVSESSION_AUTH_TOKEN_FILE");
+        assertEquals(Optional.empty(), StartupChecks.exposure(config.getProperty("quarkus.http.host", "127.0.0.1"),
+                tokenFile != null, Boolean.parseBoolean(config.getProperty("kvsession.auth.allow-anonymous"))),
+                "the shape passes the start-up check of its address");
         Path tokenDirectory = Path.of(tokenFile).getParent();
         assertEquals("kv-session-sidecar-token", volume(pod, sidecar, tokenDirectory.toString()).getSecret()
                 .getSecretName());

@@ -15,7 +15,8 @@ public final class Metrics {
      */
     public static double value(String name, String... labels) {
         String scrape = scrape();
-        Pattern sample = Pattern.compile("^" + Pattern.quote(name) + "(?:\\{([^}]*)\\})? (\\S+)$",
+        // Greedy up to the last brace: label values such as uri="/v1/sessions/{session_id}" hold braces themselves.
+        Pattern sample = Pattern.compile("^" + Pattern.quote(name) + "(?:\\{(.*)\\})? (\\S+)$",
                 Pattern.MULTILINE);
         Matcher matcher = sample.matcher(scrape);
         double total = 0;

@@ -31,8 +31,31 @@ public final class SidecarProcess implements AutoCloseable {
         this.log = log;
     }
 
+    /** What a sidecar that refused to start left behind. */
+    public record Refusal(int status, String log) {
+    }
+
     /** Starts the sidecar with these {@code -D} properties and waits until it is ready. */
     public static SidecarProcess start(String name, Map<String, String> properties) throws Exception {
+        SidecarProcess sidecar = launch(name, properties);
+        sidecar.awaitReady(Duration.ofSeconds(30));
+        return sidecar;
+    }
+
+    /** Starts the sidecar with these {@code -D} properties and waits for it to give up, as it should. */
+    public static Refusal refused(String name, Map<String, String> properties) throws Exception {
+        SidecarProcess sidecar = launch(name, properties);
+        try {
+            if (!sidecar.process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new AssertionError("the sidecar did not exit within 30 s:\n" + sidecar.log());
+            }
+            return new Refusal(sidecar.process.exitValue(), sidecar.log());
+        } finally {
+            sidecar.close();
+        }
+    }
+
+    private static SidecarProcess launch(String name, Map<String, String> properties) throws Exception {
         String artifact = System.getProperty("sidecar.artifact", "target/quarkus-app/quarkus-run.jar");
         int port = FreePort.find();
         int managementPort = FreePort.find();
@@ -53,9 +76,7 @@ public final class SidecarProcess implements AutoCloseable {
         }
         Path log = Path.of("target", name + ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        SidecarProcess sidecar = new SidecarProcess(process, port, managementPort, log);
-        sidecar.awaitReady(Duration.ofSeconds(30));
-        return sidecar;
+        return new SidecarProcess(process, port, managementPort, log);
     }
 
     public HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
