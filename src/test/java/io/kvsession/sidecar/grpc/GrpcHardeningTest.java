@@ -62,7 +62,7 @@ class GrpcHardeningTest extends FakeWorkersTest {
         assertCode(Status.Code.INVALID_ARGUMENT, () -> call(OPEN, badUtf8));
         byte[] surrogate = { 0x0a, 0x03, (byte) 0xed, (byte) 0xa0, (byte) 0x80, 0x12, 0x02, 'w', '1' };
         assertCode(Status.Code.INVALID_ARGUMENT, () -> call(OPEN, surrogate));
-        assertTrue(workers.get("w1").rpcs().isEmpty());
+        workers.assertNoRpcsFor();
     }
 
     @Test
@@ -95,10 +95,12 @@ class GrpcHardeningTest extends FakeWorkersTest {
         assertEquals("the request message of " + OPEN + " is more than the 65536 bytes accepted",
                 compressed.getStatus().getDescription());
 
-        byte[] atTheCap = OpenSessionRequest.newBuilder().setSessionId(newSession("cap")).setInstanceId("w1")
+        workers.assertNoRpcsFor("s");
+        String session = newSession("cap");
+        byte[] atTheCap = OpenSessionRequest.newBuilder().setSessionId(session).setInstanceId("w1")
                 .setContextId("x".repeat(200)).build().toByteArray();
         call(OPEN, atTheCap);
-        assertEquals(1, workers.get("w1").rpcs().size());
+        assertEquals(1, workers.get("w1").opens(session).size());
     }
 
     @Test

@@ -7,7 +7,6 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.List;
 import java.util.Map;
@@ -48,7 +47,7 @@ class StrictJsonTest extends FakeWorkersTest {
                 Map.of("session_id", newSession("route"), "timeout", "60"))).post("/v1/route").then()
                 .statusCode(400).contentType(Problem.MEDIA_TYPE)
                 .body("detail", equalTo("session_control.timeout has the wrong type: expected a whole number"));
-        assertNoRpcs();
+        workers.assertNoRpcsFor();
     }
 
     @Test
@@ -60,7 +59,7 @@ class StrictJsonTest extends FakeWorkersTest {
         badJson("{\"instance_id\":\"w1\"}x", "the body is not valid JSON");
         badJson("[{\"instance_id\":\"w1\"}]", "the body must be one JSON object");
         badJson("\"w1\"", "the body must be one JSON object");
-        assertNoRpcs();
+        workers.assertNoRpcsFor();
     }
 
     @Test
@@ -88,12 +87,5 @@ class StrictJsonTest extends FakeWorkersTest {
     private static Matcher<String> namesNoJavaType() {
         return allOf(not(containsString("java.")), not(containsString("io.kvsession")), not(containsString("`")),
                 not(containsString("Bodies")), not(containsString("Request")));
-    }
-
-    private void assertNoRpcs() {
-        for (String worker : List.of("w1", "w3")) {
-            assertEquals(List.of(), workers.get(worker).rpcs(), "no RPC reached " + worker);
-        }
-        assertEquals(List.of(), workers.dynamo("w2").rpcs(), "no RPC reached w2");
     }
 }

@@ -6,7 +6,6 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
@@ -30,7 +29,7 @@ class ValidationTest extends FakeWorkersTest {
     void sessionIdsAreOneTo256BytesWithoutControlCharacters() {
         badOpen("é".repeat(128) + "x", Map.of("instance_id", "w1"), "session_id must be at most 256 bytes");
         badOpen("bad\u0001id", Map.of("instance_id", "w1"), "session_id must not contain control characters");
-        assertNoRpcsFor("é".repeat(128) + "x", "bad\u0001id");
+        workers.assertNoRpcsFor("é".repeat(128) + "x", "bad\u0001id");
 
         String longest = "é".repeat(128);
         open(longest, "w1").statusCode(200);
@@ -67,7 +66,7 @@ class ValidationTest extends FakeWorkersTest {
         route(Map.of("context_id", "c", "session_control", Map.of("action", "open")))
                 .body("detail", startsWith("session_control.session_id is required"));
         route(Map.of("context_id", "c")).body("detail", startsWith("instance_id is required"));
-        assertNoRpcsFor(session);
+        workers.assertNoRpcsFor(session);
         given().get("/v1/sessions/{id}", session).then().statusCode(404);
     }
 
@@ -85,7 +84,7 @@ class ValidationTest extends FakeWorkersTest {
         String session = newSession("big");
         given().contentType(ContentType.JSON).body(Map.of("instance_id", "w1", "context_id", "x".repeat(70_000)))
                 .post("/v1/sessions/{id}/open", session).then().statusCode(413);
-        assertNoRpcsFor(session);
+        workers.assertNoRpcsFor(session);
     }
 
     @Test
@@ -108,16 +107,5 @@ class ValidationTest extends FakeWorkersTest {
 
     private static ValidatableResponse route(Map<String, ?> body) {
         return given().contentType(ContentType.JSON).body(body).post("/v1/route").then().statusCode(400);
-    }
-
-    /** No worker received an RPC naming these sessions (other tests' background closes may still arrive). */
-    private void assertNoRpcsFor(String... sessions) {
-        List<String> refused = List.of(sessions);
-        for (String worker : List.of("w1", "w3")) {
-            assertTrue(workers.get(worker).rpcs().stream().noneMatch(rpc -> refused.contains(rpc.sessionId())),
-                    "no RPC reached " + worker + ": " + workers.get(worker).rpcs());
-        }
-        assertTrue(workers.dynamo("w2").rpcs().stream().noneMatch(rpc -> refused.contains(rpc.sessionId())),
-                "no RPC reached w2");
     }
 }

@@ -1,7 +1,12 @@
 package io.kvsession.sidecar.support;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.kvsession.sidecar.support.dynamo.ReplicaDynamoWorker;
 
@@ -46,6 +51,20 @@ public final class FakeWorkers {
             worker.start();
         });
         dynamo.values().forEach(worker -> worker.reset().start());
+    }
+
+    /**
+     * No worker was asked to open anything, and no RPC named one of {@code sessions}. Closes of other sessions are
+     * allowed: earlier tests' rollback and deferred closes keep arriving in the background.
+     */
+    public void assertNoRpcsFor(String... sessions) {
+        Set<String> named = Set.copyOf(Arrays.asList(sessions));
+        sglang.values().forEach(worker -> assertEquals(List.of(), worker.rpcs().stream()
+                .filter(rpc -> rpc.isOpen() || named.contains(rpc.sessionId())).toList(),
+                "no RPC for these sessions reached " + worker.id()));
+        dynamo.forEach((id, worker) -> assertEquals(List.of(), worker.rpcs().stream()
+                .filter(rpc -> rpc.isOpen() || named.contains(rpc.sessionId())).toList(),
+                "no RPC for these sessions reached " + id));
     }
 
     void shutdown() {
