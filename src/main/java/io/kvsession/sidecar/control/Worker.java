@@ -2,6 +2,7 @@ package io.kvsession.sidecar.control;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -18,8 +19,9 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * One worker the sidecar knows, and everything the sidecar has learnt of it: its breaker, its last observed health,
- * what it offers ({@link WorkerOffer}) and its metric series. The {@link WorkerRegistry} creates it when the worker appears and retires it when it goes,
- * so this state never outlives the worker. Every RPC to the worker goes through here.
+ * what it offers ({@link WorkerOffer}) and its metric series. The {@link WorkerRegistry} creates it when the worker
+ * appears and retires it when it goes, so this state never outlives the worker. Every RPC to the worker goes through
+ * here.
  */
 public final class Worker implements SessionHost {
 
@@ -37,6 +39,12 @@ public final class Worker implements SessionHost {
     private final Consumer<WorkerReturned> returned;
     private final AtomicReference<Uni<Capability>> reading = new AtomicReference<>();
     private volatile Boolean healthy;
+    /**
+     * How many times the worker has answered. A call that fails after an answer that came in while it was under way
+     * (a health probe that hung while the worker was stalled, ending after an open went through) is old news: it must
+     * not mark a worker unhealthy that has answered since, or hard-affinity routes would refuse it until the next call.
+     */
+    private final AtomicLong answers = new AtomicLong();
     /** Refused connections or answered "not ready": it may be restarting, and come back without its sessions. */
     private volatile boolean down;
 
@@ -82,17 +90,20 @@ public final class Worker implements SessionHost {
 
     /** Asks the worker whether it is healthy; never fails, answers false for anything but a healthy answer. */
     public Uni<Boolean> probe(Duration deadline) {
-        return timed(Rpc.HEALTH, protocol.healthy(instance, deadline))
-                .invoke(answer -> {
-                    if (answer) {
-                        up("it answers its health check again");
-                    } else {
-                        healthy = false;
-                        down = true;
-                    }
-                })
-                .onFailure().invoke(this::faulted)
-                .onFailure().recoverWithItem(false);
+        return Uni.createFrom().deferred(() -> {
+            long answersBefore = answers.get();
+            return timed(Rpc.HEALTH, protocol.healthy(instance, deadline))
+                    .invoke(answer -> {
+                        if (answer) {
+                            up("it answers its health check again");
+                        } else {
+                            unhealthy(answersBefore);
+                            down = true;
+                        }
+                    })
+                    .onFailure().invoke(failure -> faulted(failure, answersBefore))
+                    .onFailure().recoverWithItem(false);
+        });
     }
 
     /**
@@ -105,6 +116,7 @@ public final class Worker implements SessionHost {
             if (running != null) {
                 return running;
             }
+            long answersBefore = answers.get();
             Uni<Capability> read = timed(Rpc.SERVER_INFO, protocol.serverInfo(instance, deadline))
                     .map(info -> {
                         if (offer.read(info, nowNanos)) {
@@ -115,7 +127,7 @@ public final class Worker implements SessionHost {
                         }
                         return info.capability();
                     })
-                    .onFailure().invoke(this::faulted)
+                    .onFailure().invoke(failure -> faulted(failure, answersBefore))
                     .onFailure().recoverWithItem(failure -> offer.capability())
                     .memoize().indefinitely();
             if (!reading.compareAndSet(null, read)) {
@@ -151,6 +163,7 @@ public final class Worker implements SessionHost {
 
     /** The worker answered; one that was down has returned (and may have lost its sessions). */
     private void up(String why) {
+        answers.incrementAndGet();
         healthy = true;
         if (down) {
             down = false;
@@ -158,18 +171,35 @@ public final class Worker implements SessionHost {
         }
     }
 
-    /** A call failed: a worker fault makes it unhealthy, a refused connection also down. */
-    private void faulted(Throwable failure) {
+    /**
+     * A call that began when the worker had answered {@code answersBefore} times failed: a worker fault makes it
+     * unhealthy, a refused connection also down.
+     */
+    private void faulted(Throwable failure, long answersBefore) {
         if (failure instanceof WorkerException worker && worker.workerFault()) {
-            healthy = false;
+            unhealthy(answersBefore);
             down |= worker.refused();
         }
     }
 
+    /** Unhealthy, unless the worker answered after the failed call began. */
+    private void unhealthy(long answersBefore) {
+        if (answers.get() == answersBefore) {
+            healthy = false;
+            // an answer that came in between the check and the write still wins
+            if (answers.get() != answersBefore) {
+                healthy = true;
+            }
+        }
+    }
+
     private <T> Uni<T> guarded(TypeLiteral<Uni<T>> type, Supplier<Uni<T>> call) {
-        return breaker.call(call, type)
-                .onItem().invoke(outcome -> up("it answers calls again after refusing connections"))
-                .onFailure().invoke(this::faulted);
+        return Uni.createFrom().deferred(() -> {
+            long answersBefore = answers.get();
+            return breaker.call(call, type)
+                    .onItem().invoke(outcome -> up("it answers calls again after refusing connections"))
+                    .onFailure().invoke(failure -> faulted(failure, answersBefore));
+        });
     }
 
     /** Times an RPC that reached for the worker; calls an open breaker refused are not RPCs and are not timed. */
