@@ -82,32 +82,37 @@ def main():
     parser.add_argument("--requests", type=int, default=10_000)
     parser.add_argument("--java", default=os.path.join(os.environ.get("JAVA_HOME", "/usr"), "bin", "java"))
     parser.add_argument("--jvm", help="quarkus-run.jar")
-    parser.add_argument("--appcds", help="quarkus-run.jar built with quarkus.package.jar.aot.enabled, app-cds.jsa next to it")
+    parser.add_argument("--appcds",
+                        help="quarkus-run.jar built with quarkus.package.jar.aot.enabled, app-cds.jsa next to it")
     parser.add_argument("--aot", help="quarkus-run.jar with a JDK 25 AOT cache app.aot next to it")
     parser.add_argument("--native", help="the native executable")
-    parser.add_argument("--jvm-heap", default="-Xmx128m")
-    parser.add_argument("--native-heap", default="-Xmx64m")
+    parser.add_argument("--jvm-heap", default="-Xmx128m", help="options, e.g. --jvm-heap='-Xmx128m -Xmn16m'")
+    parser.add_argument("--native-heap", default="-Xmx64m", help="options, e.g. --native-heap='-Xmx64m -Xmn8m'")
     args = parser.parse_args()
 
     # JVM variants run from the application's directory, as its archives were recorded there.
     variants = []
     if args.jvm:
-        variants.append(("JVM jar", [args.java, args.jvm_heap, "-jar", "quarkus-run.jar"], os.path.dirname(args.jvm)))
+        variants.append(("jvm", "JVM jar", [args.java] + args.jvm_heap.split() + ["-jar", "quarkus-run.jar"],
+                         os.path.dirname(args.jvm)))
     if args.appcds:
-        variants.append(("JVM jar + AppCDS", [args.java, args.jvm_heap, "-XX:SharedArchiveFile=app-cds.jsa", "-jar",
-                                              "quarkus-run.jar"], os.path.dirname(args.appcds)))
+        variants.append(("appcds", "JVM jar + AppCDS", [args.java] + args.jvm_heap.split() + [
+            "-XX:SharedArchiveFile=app-cds.jsa", "-jar", "quarkus-run.jar"], os.path.dirname(args.appcds)))
     if args.aot:
-        variants.append(("JVM jar + AOT cache", [args.java, args.jvm_heap, "-XX:AOTCache=app.aot", "-jar",
-                                                 "quarkus-run.jar"], os.path.dirname(args.aot)))
+        variants.append(("aot", "JVM jar + AOT cache", [args.java] + args.jvm_heap.split() + [
+            "-XX:AOTCache=app.aot", "-jar", "quarkus-run.jar"], os.path.dirname(args.aot)))
     if args.native:
-        variants.append(("native", [os.path.abspath(args.native), args.native_heap], None))
+        variants.append(("native", "native", [os.path.abspath(args.native)] + args.native_heap.split(), None))
 
     print(f"{'variant':<22} {'first ready ms':>15} {'idle RSS MiB':>13} {'RSS after ' + str(args.requests):>17}")
     print(f"(median of {args.runs} runs; JVM {args.jvm_heap}, native {args.native_heap})")
-    for name, command, cwd in variants:
+    for key, name, command, cwd in variants:
         results = [measure(command, args.requests, cwd) for _ in range(args.runs)]
         ready, idle, busy = (statistics.median(column) for column in zip(*results))
         print(f"{name:<22} {ready:>15.1f} {idle:>13.1f} {busy:>17.1f}")
+        # for bench/regress, as the Java benchmarks print theirs
+        print(f"result startup.{key}.ready_ms {ready:.3f}")
+        print(f"result startup.{key}.idle_rss_mib {idle:.3f}")
 
 
 if __name__ == "__main__":

@@ -76,7 +76,8 @@ final class PackagedSidecar implements AutoCloseable {
             Thread.sleep(50);
         }
         process.destroyForcibly();
-        throw new IllegalStateException("the sidecar did not answer within " + START_TIMEOUT_SECONDS + " s; see " + log);
+        throw new IllegalStateException("the sidecar did not answer within " + START_TIMEOUT_SECONDS + " s; see "
+                + log);
     }
 
     int port() {

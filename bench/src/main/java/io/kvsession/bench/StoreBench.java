@@ -30,7 +30,8 @@ import io.vertx.core.http.HttpServer;
  * and once with {@code kvsession.affinity.store=redis} on a {@code redis-server} started here (append-only,
  * {@code appendfsync everysec}, as the deploy notes recommend), both in front of one fast fake SGLang worker. For each,
  * in turn: opens for a while, routes of the opened sessions for as long, then closes of all of them, each closed-loop
- * with a fixed number of calls in flight; one warm-up round of each, not counted, comes first.
+ * with a fixed number of calls in flight; one warm-up round of each, not counted, comes first. What the opened
+ * bindings cost Redis — its {@code used_memory} grown by the open phase over the bindings added — is printed too.
  * <p>
  * {@code java -cp bench/target/benchmarks.jar io.kvsession.bench.StoreBench <sidecar: runner or quarkus-run.jar>
  * [seconds per phase] [calls in flight]}; needs {@code redis-server} on the PATH. A sidecar without the redis store
@@ -78,7 +79,7 @@ public final class StoreBench {
                 candidates.add(candidate("redis", artifact, workerPort, Map.of(UNBOUNDED, "4000000",
                         "kvsession.affinity.store", "redis", "quarkus.redis.hosts", "redis://127.0.0.1:"
                                 + redis.port()), redis));
-                measure(candidates);
+                measure(candidates, redis);
             } finally {
                 // before Redis stops, so that the redis sidecar's drain still reaches it
                 for (Candidate candidate : candidates) {
@@ -93,21 +94,37 @@ public final class StoreBench {
         }
     }
 
-    private void measure(List<Candidate> candidates) throws Exception {
+    private void measure(List<Candidate> candidates, RedisServer redis) throws Exception {
         System.out.printf("warming up (%.1f s per phase, %d calls in flight)%n",
                 length.dividedBy(2).toMillis() / 1000.0, inFlight);
         for (Candidate candidate : candidates) {
             if (candidate.sidecar().isPresent()) {
-                round(candidate, length.dividedBy(2));
+                round(candidate, length.dividedBy(2), () -> {
+                });
             }
         }
         Map<String, Map<String, Latencies>> results = new LinkedHashMap<>();
+        long[] footprint = new long[2];
         for (Candidate candidate : candidates) {
             if (candidate.sidecar().isPresent()) {
-                results.put(candidate.store(), round(candidate, length));
+                boolean shared = candidate.store().equals("redis");
+                long[] before = shared ? redis.footprint() : null;
+                results.put(candidate.store(), round(candidate, length, () -> {
+                    if (shared) {
+                        long[] after = redis.footprint();
+                        footprint[0] = after[0] - before[0];
+                        footprint[1] = after[1] - before[1];
+                    }
+                }));
             }
         }
         print(candidates, results);
+        if (footprint[1] > 0) {
+            Results.print("store.redis.bytes_per_binding", footprint[0] / (double) footprint[1]);
+            System.out.printf("%nRedis used_memory grew by %d bytes for %d bindings: %d bytes per binding (ids of "
+                    + "about %d characters, instance id \"w1\")%n", footprint[0], footprint[1],
+                    footprint[0] / footprint[1], ("redis-" + System.nanoTime() + "-" + footprint[1]).length());
+        }
     }
 
     /**
@@ -139,19 +156,23 @@ public final class StoreBench {
         return new Candidate(store, Optional.of(sidecar), null);
     }
 
-    /** Opens for {@code phase}, routes the opened sessions for {@code phase}, then closes them all. */
-    private Map<String, Latencies> round(Candidate candidate, Duration phase) throws Exception {
+    /**
+     * Opens for {@code phase}, routes the opened sessions for {@code phase}, then closes them all; {@code opened} runs
+     * between the opens and the routes.
+     */
+    private Map<String, Latencies> round(Candidate candidate, Duration phase, Runnable opened) throws Exception {
         int port = candidate.sidecar().orElseThrow().port();
         String prefix = candidate.store() + "-" + System.nanoTime() + "-";
         Map<String, Latencies> round = new LinkedHashMap<>();
         Latencies opens = ClosedLoop.run(vertx, inFlight, Long.MAX_VALUE, phase, n -> loopback.post(port,
                 "/v1/sessions/" + prefix + n + "/open", "{\"instance_id\":\"w1\",\"timeout_secs\":600}"));
         round.put("open", opens);
-        long opened = Math.max(1, opens.sortedNanos().length);
+        opened.run();
+        long count = Math.max(1, opens.sortedNanos().length);
         round.put("route", ClosedLoop.run(vertx, inFlight, Long.MAX_VALUE, phase, n -> loopback.post(port,
-                "/v1/route", "{\"instance_id\":\"w1\",\"session_control\":{\"session_id\":\"" + prefix + n % opened
+                "/v1/route", "{\"instance_id\":\"w1\",\"session_control\":{\"session_id\":\"" + prefix + n % count
                         + "\"}}")));
-        round.put("close", ClosedLoop.run(vertx, inFlight, opened, phase.multipliedBy(10), n -> loopback.post(port,
+        round.put("close", ClosedLoop.run(vertx, inFlight, count, phase.multipliedBy(10), n -> loopback.post(port,
                 "/v1/sessions/" + prefix + n + "/close", "{}")));
         return round;
     }
@@ -170,6 +191,8 @@ public final class StoreBench {
                 Latencies latencies = measured.get(operation);
                 System.out.printf("%-7s %-9s %9.3f %9.3f %10.0f %7d%n", candidate.store(), operation,
                         latencies.p(50), latencies.p(99), latencies.throughput(), latencies.errors());
+                Results.print("store." + candidate.store() + "." + operation + ".p50_ms", latencies.p(50));
+                Results.print("store." + candidate.store() + "." + operation + ".ops_per_s", latencies.throughput());
             }
         }
         Map<String, Latencies> memory = results.get("memory");
@@ -227,6 +250,44 @@ public final class StoreBench {
             process.destroyForcibly();
             throw new IllegalStateException("redis-server did not answer PING on port " + port + "; see "
                     + directory.resolve("redis.log"));
+        }
+
+        /** Redis's {@code used_memory} and the bindings it holds (the sidecar's default key prefix). */
+        long[] footprint() {
+            try {
+                String used = answerLines("INFO memory").stream().filter(line -> line.startsWith("used_memory:"))
+                        .findFirst().orElseThrow().substring("used_memory:".length()).trim();
+                return new long[] {Long.parseLong(used), Long.parseLong(answer("HLEN {kvsession}:b").substring(1))};
+            } catch (IOException e) {
+                throw new IllegalStateException("redis-server did not answer INFO or HLEN", e);
+            }
+        }
+
+        /** The lines of a bulk answer ({@code $<length>} then its text). */
+        List<String> answerLines(String command) throws IOException {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+                socket.setSoTimeout(5000);
+                OutputStream out = socket.getOutputStream();
+                out.write((command + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                        StandardCharsets.UTF_8));
+                String header = in.readLine();
+                if (header == null || !header.startsWith("$")) {
+                    throw new IOException("not a bulk answer: " + header);
+                }
+                char[] body = new char[Integer.parseInt(header.substring(1))];
+                int read = 0;
+                while (read < body.length) {
+                    int n = in.read(body, read, body.length - read);
+                    if (n < 0) {
+                        break;
+                    }
+                    read += n;
+                }
+                return List.of(new String(body, 0, read).split("\r\n"));
+            }
         }
 
         /** The first line of the answer to an inline command ({@code +PONG}, {@code :42}). */
