@@ -62,7 +62,7 @@ class GrpcHardeningTest extends FakeWorkersTest {
         assertCode(Status.Code.INVALID_ARGUMENT, () -> call(OPEN, badUtf8));
         byte[] surrogate = { 0x0a, 0x03, (byte) 0xed, (byte) 0xa0, (byte) 0x80, 0x12, 0x02, 'w', '1' };
         assertCode(Status.Code.INVALID_ARGUMENT, () -> call(OPEN, surrogate));
-        workers.assertNoRpcsFor();
+        workers.assertNoRpcsFor("\ufffd\ufffd", "\ufffd\ufffd\ufffd");
     }
 
     @Test

@@ -31,6 +31,8 @@ class StrictJsonTest extends FakeWorkersTest {
 
     private static final String BIND = "{\"instance_id\":\"w1\"}";
 
+    private final String session = newSession("json");
+
     @Test
     void valuesOfTheWrongTypeAreRefusedNotConverted() {
         badJson("{\"instance_id\":\"w1\",\"timeout_secs\":\"600\"}",
@@ -44,10 +46,10 @@ class StrictJsonTest extends FakeWorkersTest {
         badJson("{\"instance_id\":{\"id\":\"w1\"}}", "instance_id has the wrong type: expected a string");
         badJson("{\"instance_id\":\"w1\",\"timeout_secs\":99999999999999999999}", "timeout_secs is out of range");
         given().contentType(ContentType.JSON).body(Map.of("context_id", "c", "session_control",
-                Map.of("session_id", newSession("route"), "timeout", "60"))).post("/v1/route").then()
+                Map.of("session_id", session, "timeout", "60"))).post("/v1/route").then()
                 .statusCode(400).contentType(Problem.MEDIA_TYPE)
                 .body("detail", equalTo("session_control.timeout has the wrong type: expected a whole number"));
-        workers.assertNoRpcsFor();
+        workers.assertNoRpcsFor(session);
     }
 
     @Test
@@ -59,12 +61,11 @@ class StrictJsonTest extends FakeWorkersTest {
         badJson("{\"instance_id\":\"w1\"}x", "the body is not valid JSON");
         badJson("[{\"instance_id\":\"w1\"}]", "the body must be one JSON object");
         badJson("\"w1\"", "the body must be one JSON object");
-        workers.assertNoRpcsFor();
+        workers.assertNoRpcsFor(session);
     }
 
     @Test
     void onlyUtf8IsAccepted() {
-        String session = newSession("charset");
         for (String charset : List.of("ISO-8859-1", "utf-16", "\"windows-1252\"")) {
             given().contentType("application/json; charset=" + charset).body(BIND.getBytes())
                     .post("/v1/sessions/{id}/bind", session).then().statusCode(415)
@@ -79,7 +80,7 @@ class StrictJsonTest extends FakeWorkersTest {
 
     private ValidatableResponse badJson(String body, String detailStart) {
         return given().contentType(ContentType.JSON).body(body)
-                .post("/v1/sessions/{id}/bind", newSession("json")).then()
+                .post("/v1/sessions/{id}/bind", session).then()
                 .statusCode(400).contentType(Problem.MEDIA_TYPE)
                 .body("detail", allOf(startsWith(detailStart), namesNoJavaType()));
     }
