@@ -78,7 +78,7 @@ public final class Worker implements SessionHost {
                 rpc.openTimeout())))
                 .invoke(outcome -> {
                     if (outcome == OpenOutcome.SESSIONS_DISABLED) {
-                        offer.learned(Capability.NONE);
+                        offer.taught(Capability.NONE);
                     }
                 });
     }
@@ -125,7 +125,7 @@ public final class Worker implements SessionHost {
                         } else {
                             up("it answers again after refusing connections");
                         }
-                        return info.capability();
+                        return offer.capability();
                     })
                     .onFailure().invoke(failure -> faulted(failure, answersBefore))
                     .onFailure().recoverWithItem(failure -> offer.capability())
@@ -167,6 +167,7 @@ public final class Worker implements SessionHost {
         healthy = true;
         if (down) {
             down = false;
+            offer.restarted();
             returned.accept(new WorkerReturned(this, why));
         }
     }

@@ -15,6 +15,12 @@ final class WorkerOffer {
     /** When the server info was last read; 0 before the first read. */
     private volatile long readAtNanos;
     private volatile String boot;
+    /**
+     * The capability came from an open's answer ("Streaming sessions are disabled"), not from the worker's server
+     * info. A worker that has no server info cannot say otherwise, so its reads leave this standing — re-reading every
+     * retry-after would forget it, try (and be refused) once more and warn again — until the worker restarts.
+     */
+    private volatile boolean taughtByOpen;
 
     WorkerOffer(String instanceId) {
         this.instanceId = instanceId;
@@ -31,13 +37,28 @@ final class WorkerOffer {
     /** Takes in a server info read at {@code nowNanos}; true when it shows a new boot of a worker seen before. */
     boolean read(ServerInfo info, long nowNanos) {
         readAtNanos = nowNanos;
-        learned(info.capability());
+        if (info.capability() != Capability.UNKNOWN || !taughtByOpen) {
+            learned(info.capability(), false);
+        }
         String before = boot;
         boot = info.boot();
         return before != null && info.boot() != null && !before.equals(info.boot());
     }
 
-    void learned(Capability now) {
+    /** An open's answer showed what the worker offers. */
+    void taught(Capability now) {
+        learned(now, true);
+    }
+
+    /** The worker restarted: what an open taught may no longer hold. */
+    void restarted() {
+        if (taughtByOpen) {
+            learned(Capability.UNKNOWN, false);
+        }
+    }
+
+    private void learned(Capability now, boolean byOpen) {
+        taughtByOpen = byOpen;
         Capability before = capability;
         capability = now;
         if (now == Capability.NONE && before != Capability.NONE) {
