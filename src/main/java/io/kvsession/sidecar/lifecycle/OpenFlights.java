@@ -68,8 +68,12 @@ public class OpenFlights {
     private Uni<Binding> acrossReplicas(String sessionId, String instanceId, Supplier<Uni<? extends Binding>> open) {
         return store.claimOpen(sessionId, instanceId, hold).flatMap(claim -> {
             if (claim.granted()) {
+                // A release the store cannot take leaves the claim to lapse after its lease; it must not turn the
+                // open's own outcome into another failure (a 500 for two store errors, or a failure for an open that
+                // bound the session).
                 return Uni.createFrom().<Binding> deferred(open)
-                        .onItemOrFailure().call((bound, failure) -> store.releaseOpen(sessionId, failure));
+                        .onItemOrFailure().call((bound, failure) -> store.releaseOpen(sessionId, failure)
+                                .onFailure().recoverWithNull());
             }
             if (!claim.instanceId().equals(instanceId)) {
                 return Uni.createFrom().failure(new SidecarException(Failure.CONFLICT, "session '" + sessionId

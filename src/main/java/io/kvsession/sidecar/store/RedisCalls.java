@@ -28,8 +28,9 @@ import io.vertx.redis.client.impl.types.ErrorType;
 final class RedisCalls {
 
     private static final Logger LOG = Logger.getLogger(RedisCalls.class);
+    /** Answers that say Redis cannot serve now, not that it refuses the command; the client's own for a lost link. */
     private static final List<String> UNAVAILABLE_REPLIES = List.of("LOADING", "READONLY", "MASTERDOWN", "BUSY",
-            "CLUSTERDOWN", "TRYAGAIN");
+            "CLUSTERDOWN", "TRYAGAIN", "CONNECTION_CLOSED");
 
     private final Redis redis;
     private final Duration timeout;
@@ -94,7 +95,7 @@ final class RedisCalls {
                 + "at " + where + ") is unreachable: " + failure.getMessage() + "; nothing was changed"));
     }
 
-    private static boolean unavailable(Throwable failure) {
+    static boolean unavailable(Throwable failure) {
         if (failure instanceof StoreDown) {
             return true;
         }
