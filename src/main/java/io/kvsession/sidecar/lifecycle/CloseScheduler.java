@@ -28,6 +28,9 @@ public final class CloseScheduler {
         final String contextId;
         final CloseReason reason;
         final long giveUpAtNanos;
+        /** Since when the close is owed; written down before this attempt began when {@code recorded}. */
+        final long sinceNanos;
+        final boolean recorded;
         /** When a landed rollback is sent again, and the interval after that; 0 when it is not a rollback. */
         volatile long confirmAtNanos;
         volatile long resendEveryNanos;
@@ -37,31 +40,16 @@ public final class CloseScheduler {
         volatile boolean superseded;
         volatile CompletableFuture<?> inFlight;
 
-        Pending(SessionOnWorker key, SessionHost host, String contextId, CloseReason reason, long giveUpAtNanos) {
+        Pending(SessionOnWorker key, SessionHost host, String contextId, CloseReason reason, long giveUpAtNanos,
+                long sinceNanos, boolean recorded) {
             this.key = key;
             this.host = host;
             this.contextId = contextId;
             this.reason = reason;
             this.giveUpAtNanos = giveUpAtNanos;
+            this.sinceNanos = sinceNanos;
+            this.recorded = recorded;
         }
-    }
-
-    /** Told of each close that starts and each that is owed no more (landed or given up), to write it down. */
-    public interface Listener {
-        void scheduled(SessionOnWorker key, Duration ttl, String contextId, CloseReason reason, boolean rollback);
-
-        void settled(SessionOnWorker key);
-
-        Listener NONE = new Listener() {
-            @Override
-            public void scheduled(SessionOnWorker key, Duration ttl, String contextId, CloseReason reason,
-                    boolean rollback) {
-            }
-
-            @Override
-            public void settled(SessionOnWorker key) {
-            }
-        };
     }
 
     private final ConcurrentHashMap<SessionOnWorker, Pending> pending = new ConcurrentHashMap<>();
@@ -69,9 +57,9 @@ public final class CloseScheduler {
     private final Timers timers;
     private final LifecycleRecorder recorder;
     private final ClosePolicy policy;
-    private final Listener listener;
+    private final CloseListener listener;
 
-    public CloseScheduler(Timers timers, LifecycleRecorder recorder, ClosePolicy policy, Listener listener) {
+    public CloseScheduler(Timers timers, LifecycleRecorder recorder, ClosePolicy policy, CloseListener listener) {
         this.timers = timers;
         this.recorder = recorder;
         this.policy = policy;
@@ -90,7 +78,18 @@ public final class CloseScheduler {
      * @param ttl the session's TTL; the worker expires the session itself {@code ttl + buffer} after its last use
      */
     public boolean schedule(String sessionId, SessionHost host, Duration ttl, String contextId, CloseReason reason) {
-        return enqueue(new SessionOnWorker(sessionId, host.instanceId()), host, ttl, contextId, reason, false);
+        return enqueue(new SessionOnWorker(sessionId, host.instanceId()), host, ttl, contextId, reason, false,
+                timers.nanoTime(), false);
+    }
+
+    /**
+     * Like {@link #schedule}, for a close written down since {@code sinceNanos} (held for a request, or taken over):
+     * another replica may have called it off since, so even its first attempt asks first.
+     */
+    public boolean scheduleRecorded(String sessionId, SessionHost host, Duration ttl, String contextId,
+            CloseReason reason, long sinceNanos) {
+        return enqueue(new SessionOnWorker(sessionId, host.instanceId()), host, ttl, contextId, reason, false,
+                sinceNanos, true);
     }
 
     /**
@@ -98,7 +97,8 @@ public final class CloseScheduler {
      * sent again (see {@link ClosePolicy}); until then a new open of the session on the worker supersedes it.
      */
     public void rollback(String sessionId, SessionHost host, Duration ttl, String contextId) {
-        enqueue(new SessionOnWorker(sessionId, host.instanceId()), host, ttl, contextId, CloseReason.ROLLBACK, true);
+        enqueue(new SessionOnWorker(sessionId, host.instanceId()), host, ttl, contextId, CloseReason.ROLLBACK, true,
+                timers.nanoTime(), false);
     }
 
     /**
@@ -151,14 +151,15 @@ public final class CloseScheduler {
     }
 
     private boolean enqueue(SessionOnWorker key, SessionHost host, Duration ttl, String contextId, CloseReason reason,
-            boolean rollback) {
+            boolean rollback, long sinceNanos, boolean recorded) {
         if (!hasRoom(reason)) {
             giveUp(key, contextId, "close backlog full (" + pending.size() + " pending); the worker drops the "
                     + "session after its own timeout");
             return false;
         }
         long now = timers.nanoTime();
-        Pending fresh = new Pending(key, host, contextId, reason, policy.giveUpAtNanos(now, ttl));
+        Pending fresh = new Pending(key, host, contextId, reason, policy.giveUpAtNanos(now, ttl), sinceNanos,
+                recorded);
         if (rollback) {
             fresh.confirmAtNanos = now + policy.rollbackConfirmAfter().toNanos();
             fresh.resendEveryNanos = policy.rollbackConfirmAfter().multipliedBy(2).toNanos();
@@ -168,7 +169,7 @@ public final class CloseScheduler {
             if (reason == CloseReason.CLOSE_UNBOUND) {
                 unbound.incrementAndGet();
             }
-            listener.scheduled(key, ttl, contextId, reason, rollback);
+            listener.scheduled(key, ttl, contextId, reason, rollback, sinceNanos);
             attempt(fresh);
         } else if (rollback && existing.resendEveryNanos == 0) {
             // A plain close was pending; as a rollback it must now also be sent again.
@@ -178,7 +179,30 @@ public final class CloseScheduler {
         return true;
     }
 
+    /**
+     * Sends the close; a retry, a rollback's re-send, or a close written down before it started first asks whether a
+     * re-open through another replica has called it off (a store that cannot say leaves it to be sent).
+     */
     private void attempt(Pending close) {
+        if (close.superseded) {
+            return;
+        }
+        if (close.attempts == 0 && !close.recorded) {
+            send(close);
+            return;
+        }
+        listener.calledOff(close.key, close.sinceNanos).subscribe().with(off -> {
+            if (!off) {
+                send(close);
+            } else if (pending.remove(close.key, close)) {
+                forget(close);
+                recorder.record(LifecycleEvent.of(Action.CLOSE, Outcome.SUPERSEDED, close.key, close.contextId,
+                        "the session was opened again on the same worker through another replica"));
+            }
+        }, failure -> send(close));
+    }
+
+    private void send(Pending close) {
         if (close.superseded) {
             return;
         }

@@ -23,7 +23,7 @@ import io.kvsession.sidecar.lifecycle.LifecycleEvent.Outcome;
 public final class DeferredCloses {
 
     private record Deferred(SessionOnWorker key, SessionHost host, Duration ttl, String contextId,
-            Timers.Cancellable guard) {
+            Timers.Cancellable guard, long heldSinceNanos) {
     }
 
     private final ConcurrentHashMap<String, List<Deferred>> byContext = new ConcurrentHashMap<>();
@@ -52,10 +52,11 @@ public final class DeferredCloses {
             return;
         }
         Duration maxWait = policy.guardMaxWait();
+        long heldSince = timers.nanoTime();
         Timers.Cancellable guard = timers.after(maxWait, () -> take(contextId, key).ifPresent(deferred -> {
             recorder.record(LifecycleEvent.of(Action.CLOSE, Outcome.GUARD_TIMEOUT, key, contextId, "request "
                     + contextId + " did not finish within " + maxWait.toMillis() + " ms"));
-            closes.schedule(sessionId, host, ttl, contextId, CloseReason.GUARD_TIMEOUT);
+            closes.scheduleRecorded(sessionId, host, ttl, contextId, CloseReason.GUARD_TIMEOUT, heldSince);
         }));
         // Indexed before it is held, so that a re-open racing with this never misses it.
         holders.computeIfAbsent(key, absent -> ConcurrentHashMap.newKeySet()).add(contextId);
@@ -63,7 +64,7 @@ public final class DeferredCloses {
         byContext.compute(contextId, (id, held) -> {
             List<Deferred> list = held == null ? new ArrayList<>(1) : held;
             if (list.stream().noneMatch(deferred -> deferred.key().equals(key))) {
-                list.add(new Deferred(key, host, ttl, contextId, guard));
+                list.add(new Deferred(key, host, ttl, contextId, guard, heldSince));
                 count.incrementAndGet();
                 added[0] = true;
             }
@@ -83,8 +84,8 @@ public final class DeferredCloses {
         List<String> sessions = new ArrayList<>(held.size());
         for (Deferred deferred : held) {
             forget(deferred);
-            closes.schedule(deferred.key().sessionId(), deferred.host(), deferred.ttl(), contextId,
-                    CloseReason.FINISH);
+            closes.scheduleRecorded(deferred.key().sessionId(), deferred.host(), deferred.ttl(), contextId,
+                    CloseReason.FINISH, deferred.heldSinceNanos());
             sessions.add(deferred.key().sessionId());
         }
         return sessions;

@@ -29,7 +29,7 @@ import io.smallrye.mutiny.Uni;
  * The ledger is a record, not the sender: a close is sent whether or not the store could be written.
  */
 @ApplicationScoped
-public class WorkerCloses implements CloseScheduler.Listener {
+public class WorkerCloses implements CloseListener {
 
     private static final Logger LOG = Logger.getLogger(WorkerCloses.class);
     static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
@@ -103,7 +103,7 @@ public class WorkerCloses implements CloseScheduler.Listener {
      */
     public Uni<Boolean> supersede(SessionOnWorker key) {
         int held = deferred.cancel(key);
-        Uni<Boolean> elsewhere = ledger.cancel(key.sessionId(), key.instanceId())
+        Uni<Boolean> elsewhere = ledger.cancel(key.sessionId(), key.instanceId(), clock.millis())
                 .onFailure().recoverWithItem(false);
         return scheduler.supersede(key).flatMap(pending -> elsewhere.map(owed -> pending || owed || held > 0));
     }
@@ -148,14 +148,25 @@ public class WorkerCloses implements CloseScheduler.Listener {
     }
 
     @Override
-    public void scheduled(SessionOnWorker key, Duration ttl, String contextId, CloseReason reason, boolean rollback) {
+    public void scheduled(SessionOnWorker key, Duration ttl, String contextId, CloseReason reason, boolean rollback,
+            long sinceNanos) {
         record(ledger.pending(new CloseLedger.Entry(key.sessionId(), key.instanceId(), ttl.toMillis(), contextId,
-                reason.wireName(), rollback)));
+                reason.wireName(), rollback), wallMillis(sinceNanos)));
     }
 
     @Override
     public void settled(SessionOnWorker key) {
         record(ledger.settled(key.sessionId(), key.instanceId()));
+    }
+
+    @Override
+    public Uni<Boolean> calledOff(SessionOnWorker key, long sinceNanos) {
+        return ledger.calledOff(key.sessionId(), key.instanceId(), wallMillis(sinceNanos));
+    }
+
+    /** The wall-clock time of a {@link Timers#nanoTime()} reading, as the ledger shared by replicas keeps time. */
+    private long wallMillis(long nanos) {
+        return clock.millis() - Duration.ofNanos(timers.nanoTime() - nanos).toMillis();
     }
 
     /** A close written down elsewhere, now this replica's to send, on the worker the registry knows. */
@@ -165,7 +176,8 @@ public class WorkerCloses implements CloseScheduler.Listener {
             if (entry.rollback()) {
                 scheduler.rollback(entry.sessionId(), worker, ttl, entry.contextId());
             } else {
-                scheduler.schedule(entry.sessionId(), worker, ttl, entry.contextId(), reason(entry.reason()));
+                scheduler.scheduleRecorded(entry.sessionId(), worker, ttl, entry.contextId(), reason(entry.reason()),
+                        timers.nanoTime());
             }
         }, () -> {
             LOG.warnf("action=close outcome=unknown_worker session_id=%s worker_id=%s: a close taken over for a "

@@ -24,8 +24,11 @@ public interface CloseLedger {
             boolean rollback) {
     }
 
-    /** This replica is sending the close now. */
-    Uni<Void> pending(Entry entry);
+    /**
+     * This replica is sending the close now, owed since {@code sinceMillis} (wall clock); a re-open after that has
+     * called it off, and its mark stays.
+     */
+    Uni<Void> pending(Entry entry, long sinceMillis);
 
     /** The close waits for request {@code contextId}, or for {@code deadlineMillis} (wall clock). */
     Uni<Void> held(String contextId, Entry entry, long deadlineMillis);
@@ -33,8 +36,14 @@ public interface CloseLedger {
     /** This replica's close landed, or was given up: it is owed no more. */
     Uni<Void> settled(String sessionId, String instanceId);
 
-    /** The session is opened on the worker again: every close of it there ends; tells whether one was owed. */
-    Uni<Boolean> cancel(String sessionId, String instanceId);
+    /**
+     * The session is opened on the worker again, at {@code nowMillis}: every close of it there ends; tells whether one
+     * was owed. A mark stays, so that a replica still holding such a close in memory finds it {@link #calledOff}.
+     */
+    Uni<Boolean> cancel(String sessionId, String instanceId, long nowMillis);
+
+    /** Whether a re-open after {@code sinceMillis} (wall clock), on any replica, called the close off. */
+    Uni<Boolean> calledOff(String sessionId, String instanceId, long sinceMillis);
 
     /** The request finished: the closes any replica held for it, now this replica's to send. */
     Uni<List<Entry>> release(String contextId);
@@ -51,7 +60,7 @@ public interface CloseLedger {
     /** The ledger of a store of one process: closes are not written anywhere. */
     CloseLedger NONE = new CloseLedger() {
         @Override
-        public Uni<Void> pending(Entry entry) {
+        public Uni<Void> pending(Entry entry, long sinceMillis) {
             return Uni.createFrom().voidItem();
         }
 
@@ -66,7 +75,12 @@ public interface CloseLedger {
         }
 
         @Override
-        public Uni<Boolean> cancel(String sessionId, String instanceId) {
+        public Uni<Boolean> cancel(String sessionId, String instanceId, long nowMillis) {
+            return Uni.createFrom().item(false);
+        }
+
+        @Override
+        public Uni<Boolean> calledOff(String sessionId, String instanceId, long sinceMillis) {
             return Uni.createFrom().item(false);
         }
 

@@ -25,9 +25,17 @@ final class RedisCloseLedger implements CloseLedger {
     /** A held close whose owner is alive is left to that owner's own guard for this much longer. */
     private static final long GUARD_GRACE_MILLIS = 10_000;
 
+    /**
+     * How long the mark a re-open leaves stays (past the guard's max wait, which bounds how long a replica holds a
+     * close in memory): a close older than the mark that a replica still holds then, or retries, finds it called off.
+     */
+    private static final long MARK_MILLIS = 600_000;
+
     private static final RedisScript HELD = RedisScript.of("close_held", """
             local cur = redis.call('HGET', KEYS[1], ARGV[1])
-            if not cur then redis.call('HSET', KEYS[1], ARGV[1], ARGV[3]) end
+            if not cur or string.match(cur, '^[^\t]*\t([^\t]*)\t') == 'x' then
+              redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
+            end
             local holders = redis.call('HGET', KEYS[2], ARGV[2])
             redis.call('HSET', KEYS[2], ARGV[2], holders and (holders .. '\\n' .. ARGV[1]) or ARGV[1])
             return 1
@@ -61,6 +69,31 @@ final class RedisCloseLedger implements CloseLedger {
             return taken
             """);
 
+    /** Writes a pending close, unless a re-open after it was owed (ARGV[3]) left its mark. */
+    private static final RedisScript PENDING = RedisScript.of("close_pending", """
+            local cur = redis.call('HGET', KEYS[1], ARGV[1])
+            if cur then
+              local state, at = string.match(cur, '^[^\t]*\t([^\t]*)\t[^\t]*\t[^\t]*\t[^\t]*\t[^\t]*\t(%d+)$')
+              if state == 'x' and tonumber(at) > tonumber(ARGV[3]) then return 0 end
+            end
+            redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+            return 1
+            """);
+
+    /** Replaces an owed close by the mark of a re-open; 1 when a close was owed (not already a mark). */
+    private static final RedisScript CANCEL = RedisScript.of("close_cancel", """
+            local cur = redis.call('HGET', KEYS[1], ARGV[1])
+            if not cur then return 0 end
+            redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+            if string.match(cur, '^[^\t]*\t([^\t]*)\t') == 'x' then return 0 end
+            return 1
+            """);
+
+    private static final RedisScript DROP = RedisScript.of("close_drop", """
+            if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return 0 end
+            return redis.call('HDEL', KEYS[1], ARGV[1])
+            """);
+
     private static final RedisScript CLAIM = RedisScript.of("close_claim", """
             if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then return false end
             redis.call('HSET', KEYS[1], ARGV[1], ARGV[3])
@@ -80,9 +113,9 @@ final class RedisCloseLedger implements CloseLedger {
     }
 
     @Override
-    public Uni<Void> pending(Entry entry) {
-        return redis.send("close_pending", Request.cmd(Command.HSET).arg(keys.closes())
-                .arg(field(entry.sessionId(), entry.instanceId())).arg(value(replica, "p", entry, 0))).replaceWithVoid();
+    public Uni<Void> pending(Entry entry, long sinceMillis) {
+        return redis.eval(PENDING, List.of(keys.closes()), List.of(field(entry.sessionId(), entry.instanceId()),
+                value(replica, "p", entry, 0), Long.toString(sinceMillis))).replaceWithVoid();
     }
 
     @Override
@@ -98,9 +131,19 @@ final class RedisCloseLedger implements CloseLedger {
     }
 
     @Override
-    public Uni<Boolean> cancel(String sessionId, String instanceId) {
-        return redis.send("close_cancel", Request.cmd(Command.HDEL).arg(keys.closes())
-                .arg(field(sessionId, instanceId))).map(removed -> removed.toInteger() > 0);
+    public Uni<Boolean> cancel(String sessionId, String instanceId, long nowMillis) {
+        String mark = String.join("\t", "", "x", "0", "", "reopened", "0", Long.toString(nowMillis));
+        return redis.eval(CANCEL, List.of(keys.closes()), List.of(field(sessionId, instanceId), mark))
+                .map(owed -> owed.toInteger() > 0);
+    }
+
+    @Override
+    public Uni<Boolean> calledOff(String sessionId, String instanceId, long sinceMillis) {
+        return redis.send("close_called_off", Request.cmd(Command.HGET).arg(keys.closes())
+                .arg(field(sessionId, instanceId))).map(value -> {
+                    String[] f = value == null ? new String[0] : value.toString().split("\t", -1);
+                    return f.length > 6 && "x".equals(f[1]) && Long.parseLong(f[6]) > sinceMillis;
+                });
     }
 
     @Override
@@ -109,15 +152,20 @@ final class RedisCloseLedger implements CloseLedger {
                 .map(RedisCloseLedger::entries);
     }
 
-    /** Scans every owed close; claims the pending ones of replicas not alive and held ones past their deadline. */
+    /**
+     * Scans every owed close; claims the pending ones of replicas not alive and held ones past their deadline, and
+     * drops the marks of re-opens that no close can be older than any more.
+     */
     @Override
     public Uni<List<Entry>> takeOver(long nowMillis) {
         Map<String, Boolean> alive = new HashMap<>();
         alive.put(replica, true);
         return scan("0", new ArrayList<>())
                 .onItem().transformToMulti(records -> Multi.createFrom().iterable(records))
-                .onItem().transformToUniAndConcatenate(record -> orphaned(record, nowMillis, alive)
-                        .flatMap(take -> take ? claim(record) : Uni.createFrom().nullItem()))
+                .onItem().transformToUniAndConcatenate(record -> "x".equals(record.state())
+                        ? dropMark(record, nowMillis)
+                        : orphaned(record, nowMillis, alive)
+                                .flatMap(take -> take ? claim(record) : Uni.createFrom().nullItem()))
                 .select().where(entry -> entry != null)
                 .collect().asList();
     }
@@ -154,6 +202,14 @@ final class RedisCloseLedger implements CloseLedger {
                         .map(exists -> exists.toInteger() > 0)
                         .invoke(answer -> alive.put(owed.owner(), answer));
         return ownerAlive.map(isAlive -> !isAlive && ("p".equals(owed.state()) || pastDeadline));
+    }
+
+    private Uni<Entry> dropMark(Owed mark, long nowMillis) {
+        if (mark.deadlineMillis() + MARK_MILLIS > nowMillis) {
+            return Uni.createFrom().nullItem();
+        }
+        return redis.eval(DROP, List.of(keys.closes()), List.of(mark.field(), mark.value()))
+                .map(dropped -> (Entry) null);
     }
 
     private Uni<Entry> claim(Owed owed) {

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import io.kvsession.sidecar.control.WorkerProtocol.CloseOutcome;
 import io.kvsession.sidecar.lifecycle.LifecycleEvent.Action;
 import io.kvsession.sidecar.lifecycle.LifecycleEvent.Outcome;
+import io.smallrye.mutiny.Uni;
 
 /** Retries, give-ups, rollbacks and supersedes of background closes, on a clock that moves only when told. */
 class CloseSchedulerTest {
@@ -26,7 +27,7 @@ class CloseSchedulerTest {
     private final ClosePolicy policy = new ClosePolicy(Duration.ofMillis(100), Duration.ofMillis(400),
             Duration.ofSeconds(1), Duration.ofSeconds(1), 3, 2, 3, Duration.ofSeconds(2));
     private final CloseScheduler closes = new CloseScheduler(timers, events::add, policy,
-            CloseScheduler.Listener.NONE);
+            CloseListener.NONE);
     private final ScriptedHost worker = new ScriptedHost("w1", timers);
 
     @Test
@@ -36,6 +37,46 @@ class CloseSchedulerTest {
         assertEquals(1, worker.received("s1").size());
         assertEquals(0, closes.pendingCount());
         assertEquals(List.of(Outcome.OK), outcomes(Action.CLOSE));
+    }
+
+    @Test
+    void aCloseAnotherReplicasReopenCalledOffIsNotSentAgainNorWhenReleased() {
+        List<Long> askedSince = new CopyOnWriteArrayList<>();
+        long[] reopenedAt = { Long.MAX_VALUE };
+        CloseScheduler fenced = new CloseScheduler(timers, events::add, policy, new CloseListener() {
+            @Override
+            public void scheduled(SessionOnWorker key, Duration ttl, String contextId, CloseReason reason,
+                    boolean rollback, long sinceNanos) {
+            }
+
+            @Override
+            public void settled(SessionOnWorker key) {
+            }
+
+            @Override
+            public Uni<Boolean> calledOff(SessionOnWorker key, long sinceNanos) {
+                askedSince.add(sinceNanos);
+                return Uni.createFrom().item(reopenedAt[0] > sinceNanos && reopenedAt[0] <= timers.nanoTime());
+            }
+        });
+        long heldSince = timers.nanoTime();
+        worker.failNext(1);
+        fenced.schedule("retried", worker, TTL, null, CloseReason.CLOSE);
+        assertEquals(List.of(), askedSince, "a fresh close's first attempt asks nobody");
+        assertEquals(1, worker.received("retried").size());
+        timers.advance(Duration.ofMillis(50));
+        reopenedAt[0] = timers.nanoTime();
+
+        timers.advance(Duration.ofMillis(50));
+        fenced.scheduleRecorded("held", worker, TTL, "ctx", CloseReason.FINISH, heldSince);
+
+        assertEquals(1, worker.received("retried").size(), "the retry found the close called off");
+        assertEquals(List.of(), worker.received("held"), "a held close older than the re-open is not sent");
+        assertEquals(0, fenced.pendingCount());
+        assertEquals(2, outcomes(Action.CLOSE).stream().filter(Outcome.SUPERSEDED::equals).count());
+
+        fenced.scheduleRecorded("later", worker, TTL, "ctx", CloseReason.FINISH, timers.nanoTime());
+        assertEquals(1, worker.received("later").size(), "a close held after the re-open is sent");
     }
 
     @Test

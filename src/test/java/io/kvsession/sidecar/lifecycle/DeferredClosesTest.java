@@ -22,7 +22,7 @@ class DeferredClosesTest {
     private final ClosePolicy policy = new ClosePolicy(Duration.ofMillis(100), Duration.ofMillis(400),
             Duration.ofSeconds(1), Duration.ofSeconds(1), 100, 10, 3, MAX_WAIT);
     private final CloseScheduler scheduler = new CloseScheduler(timers, events::add, policy,
-            CloseScheduler.Listener.NONE);
+            CloseListener.NONE);
     private final DeferredCloses deferred = new DeferredCloses(scheduler, timers, events::add, policy);
     private final ScriptedHost worker = new ScriptedHost("w1", timers);
 

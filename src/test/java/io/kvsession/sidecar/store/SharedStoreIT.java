@@ -58,6 +58,16 @@ class SharedStoreIT {
             assertEquals(1, worker.opens("both").size(), "one worker RPC for two replicas' opens");
             worker.delay(Duration.ZERO);
 
+            assertEquals(200, a.post("/v1/sessions/again/open", "{\"instance_id\":\"w1\"}").statusCode());
+            assertTrue(b.post("/v1/route", "{\"context_id\":\"last-turn\",\"instance_id\":\"w1\",\"session_control\""
+                    + ":{\"session_id\":\"again\",\"action\":\"close\"}}").body().contains("\"deferred_close\":true"));
+            assertEquals(200, a.post("/v1/sessions/again/open", "{\"instance_id\":\"w1\"}").statusCode());
+            assertEquals(200, b.post("/v1/requests/last-turn/finish", "").statusCode());
+            Eventually.await(Duration.ofSeconds(3), () -> "B calls off the close it held, as A re-opened the session",
+                    () -> log(b).contains("action=close outcome=superseded session_id=again"));
+            assertTrue(worker.sessions().contains("again") && worker.closes("again").isEmpty(),
+                    "the re-opened session is not closed by the other replica's stale close: " + worker.rpcs());
+
             assertEquals(200, a.post("/v1/sessions/brief/open", "{\"instance_id\":\"w1\",\"timeout_secs\":1}")
                     .statusCode());
             Eventually.await(Duration.ofSeconds(6), () -> "the expiry close of brief",
