@@ -22,13 +22,10 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import io.kvsession.sidecar.support.Eventually;
-import io.kvsession.sidecar.support.FakeWorker;
-import io.kvsession.sidecar.support.FakeWorker.OpenMode;
 import io.kvsession.sidecar.support.FakeWorkers;
 import io.kvsession.sidecar.support.Metrics;
 import io.kvsession.sidecar.support.Profiles;
-import io.kvsession.sidecar.support.dynamo.CallHome;
-import io.kvsession.sidecar.support.dynamo.ReplicaDynamoWorker;
+import io.kvsession.sidecar.support.WorkerFaults;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
@@ -49,7 +46,6 @@ import io.restassured.http.ContentType;
 class SoakTest {
 
     private static final List<String> WORKERS = List.of("w1", "w2", "w3");
-    private static final String DYNAMO = "w2";
     private static final int SESSIONS = 300;
     private static final int CLIENTS = 8;
     private static final int AGENTS = 60;
@@ -64,17 +60,18 @@ class SoakTest {
         workers.resetAll();
         Duration length = Duration.ofSeconds(Long.getLong("soak.seconds", 60));
         long deadline = System.nanoTime() + length.toNanos();
+        WorkerFaults faults = new WorkerFaults(workers);
         ExecutorService pool = Executors.newFixedThreadPool(CLIENTS + 1);
         List<Future<?>> running = new ArrayList<>();
         for (int i = 0; i < CLIENTS; i++) {
             running.add(pool.submit(() -> traffic(deadline)));
         }
-        running.add(pool.submit(() -> faults(deadline)));
+        running.add(pool.submit(() -> faults.until(deadline)));
         for (Future<?> task : running) {
             task.get();
         }
         pool.shutdown();
-        heal();
+        faults.healAll();
 
         Eventually.await(Duration.ofSeconds(30), () -> "pending closes drained: "
                 + Metrics.value("kvsession_closes_pending") + " running, "
@@ -93,7 +90,7 @@ class SoakTest {
                 () -> {
                     Set<String> held = new TreeSet<>();
                     for (String worker : WORKERS) {
-                        sessionsOf(worker).forEach(session -> held.add(session + "@" + worker));
+                        workers.sessions(worker).forEach(session -> held.add(session + "@" + worker));
                     }
                     Set<String> bound = engineBackedBindings();
                     last.put("held by workers", held);
@@ -183,64 +180,6 @@ class SoakTest {
             call("/v1/sessions/" + session + "/open", Map.of("instance_id", worker, "timeout_secs", 30));
         }
         contexts.forEach(context -> call("/v1/requests/" + context + "/finish", null));
-    }
-
-    private void faults(long deadline) {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        try {
-            while (System.nanoTime() < deadline) {
-                String worker = WORKERS.get(random.nextInt(WORKERS.size()));
-                int fault = random.nextInt(6);
-                if (DYNAMO.equals(worker)) {
-                    dynamoFault(workers.dynamo(worker), fault);
-                } else {
-                    sglangFault(workers.get(worker), fault);
-                }
-                Thread.sleep(300 + random.nextInt(700));
-                heal(worker);
-                Thread.sleep(random.nextInt(500));
-            }
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void sglangFault(FakeWorker worker, int fault) {
-        switch (fault) {
-            case 0 -> worker.delay(Duration.ofMillis(700));
-            case 1 -> worker.openMode(OpenMode.REJECT);
-            case 2 -> worker.failCloses(3);
-            case 3 -> worker.stop();
-            case 4 -> worker.restart(Duration.ofMillis(300));
-            default -> worker.openMode(OpenMode.SERVER_ERROR);
-        }
-    }
-
-    private static void dynamoFault(ReplicaDynamoWorker worker, int fault) {
-        switch (fault) {
-            case 0 -> worker.answerDelay(Duration.ofMillis(700));
-            case 1 -> worker.rejectOpens(FakeWorker.REJECTION);
-            case 2 -> worker.callHome(CallHome.DROP_AFTER_PROLOGUE);
-            case 3 -> worker.stop();
-            default -> worker.errorItem("CUDA error: an illegal memory access was encountered");
-        }
-    }
-
-    private void heal(String worker) {
-        if (DYNAMO.equals(worker)) {
-            workers.dynamo(worker).answerDelay(Duration.ZERO).rejectOpens(null).callHome(CallHome.NORMAL)
-                    .errorItem(null).start();
-        } else {
-            workers.get(worker).delay(Duration.ZERO).openMode(OpenMode.NORMAL).failCloses(0).start();
-        }
-    }
-
-    private void heal() {
-        WORKERS.forEach(this::heal);
-    }
-
-    private Set<String> sessionsOf(String worker) {
-        return DYNAMO.equals(worker) ? workers.dynamo(worker).sessions() : workers.get(worker).sessions();
     }
 
     private void call(String path, Map<String, ?> body) {

@@ -2,6 +2,7 @@ package io.kvsession.sidecar.support;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +16,13 @@ public final class FakeWorkers {
 
     private final Map<String, FakeWorker> sglang = new LinkedHashMap<>();
     private final Map<String, ReplicaDynamoWorker> dynamo = new LinkedHashMap<>();
+
+    /** {@code w1} and {@code w3} speak SGLang, {@code w2} is a Dynamo worker (a static {@code tcp://} instance). */
+    public static FakeWorkers mixed() {
+        return new FakeWorkers().add(new FakeWorker("w1").start())
+                .add("w2", ReplicaDynamoWorker.unregistered("dynamo", "backend"))
+                .add(new FakeWorker("w3").start());
+    }
 
     FakeWorkers add(FakeWorker worker) {
         sglang.put(worker.id(), worker);
@@ -44,6 +52,46 @@ public final class FakeWorkers {
         return worker;
     }
 
+    /** Every worker's instance id, SGLang ones first. */
+    public List<String> ids() {
+        List<String> ids = new ArrayList<>(sglang.keySet());
+        ids.addAll(dynamo.keySet());
+        return ids;
+    }
+
+    /** Whether the instance is a Dynamo worker (else an SGLang one). */
+    public boolean isDynamo(String instanceId) {
+        return dynamo.containsKey(instanceId);
+    }
+
+    /** The sessions the worker holds now. */
+    public Set<String> sessions(String instanceId) {
+        return isDynamo(instanceId) ? dynamo(instanceId).sessions() : get(instanceId).sessions();
+    }
+
+    /** The open and close RPCs naming the session that each worker received, in the order it received them. */
+    public Map<String, List<String>> rpcsNaming(String sessionId) {
+        Map<String, List<String>> named = new LinkedHashMap<>();
+        sglang.forEach((id, worker) -> named.put(id, worker.rpcs().stream()
+                .filter(rpc -> (rpc.isOpen() || rpc.isClose()) && sessionId.equals(rpc.sessionId()))
+                .map(rpc -> rpc.isOpen() ? "open" : "close").toList()));
+        dynamo.forEach((id, worker) -> named.put(id, worker.rpcs().stream()
+                .filter(rpc -> rpc.accepted() && sessionId.equals(rpc.sessionId()))
+                .map(rpc -> rpc.isOpen() ? "open" : "close").toList()));
+        named.values().removeIf(List::isEmpty);
+        return named;
+    }
+
+    /**
+     * A request on the session reached the worker, as the generate a router sends where the sidecar routed it: an
+     * SGLang worker's idle timer starts again. (The Dynamo replica does not reap idle sessions.)
+     */
+    public void touch(String instanceId, String sessionId) {
+        if (sglang.containsKey(instanceId)) {
+            sglang.get(instanceId).sglang().touch(sessionId);
+        }
+    }
+
     /** Answers normally again, listening, with no sessions or RPCs recorded. */
     public void resetAll() {
         sglang.values().forEach(worker -> {
@@ -67,13 +115,13 @@ public final class FakeWorkers {
                 "no RPC for these sessions reached " + id));
     }
 
-    void shutdown() {
+    public void shutdown() {
         sglang.values().forEach(FakeWorker::shutdown);
         dynamo.values().forEach(ReplicaDynamoWorker::close);
     }
 
     /** The {@code kvsession.workers.*} properties naming every worker. */
-    Map<String, String> config() {
+    public Map<String, String> config() {
         Map<String, String> config = new LinkedHashMap<>();
         sglang.values().forEach(worker -> {
             config.put("kvsession.workers.\"" + worker.id() + "\".url", worker.url());

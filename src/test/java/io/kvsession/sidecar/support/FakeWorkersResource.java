@@ -3,7 +3,6 @@ package io.kvsession.sidecar.support;
 import java.util.List;
 import java.util.Map;
 
-import io.kvsession.sidecar.support.dynamo.ReplicaDynamoWorker;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
@@ -28,17 +27,15 @@ public class FakeWorkersResource implements QuarkusTestResourceLifecycleManager 
 
     @Override
     public Map<String, String> start() {
-        workers = new FakeWorkers();
         if (late) {
-            workers.add(new FakeWorker("w1").reservePort());
+            workers = new FakeWorkers().add(new FakeWorker("w1").reservePort());
         } else if (sglang) {
+            workers = new FakeWorkers();
             for (String id : List.of("slow", "plain", "radix", "legacy", "flip")) {
                 workers.add(new FakeWorker(id).start());
             }
         } else {
-            workers.add(new FakeWorker("w1").start())
-                    .add("w2", ReplicaDynamoWorker.unregistered("dynamo", "backend"))
-                    .add(new FakeWorker("w3").start());
+            workers = FakeWorkers.mixed();
         }
         return workers.config();
     }

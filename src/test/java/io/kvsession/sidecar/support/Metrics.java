@@ -3,7 +3,7 @@ package io.kvsession.sidecar.support;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reads one sample from the Prometheus scrape at /q/metrics. */
+/** Reads one sample from a Prometheus scrape of /q/metrics. */
 public final class Metrics {
 
     private Metrics() {
@@ -14,7 +14,11 @@ public final class Metrics {
      * {@code value("kvsession_lifecycle_calls_total", "operation=\"close\"", "outcome=\"gave_up\"")}; 0 when absent.
      */
     public static double value(String name, String... labels) {
-        String scrape = scrape();
+        return valueIn(scrape(), name, labels);
+    }
+
+    /** As {@link #value}, read from a scrape taken elsewhere (a packaged sidecar's, for one). */
+    public static double valueIn(String scrape, String name, String... labels) {
         // Greedy up to the last brace: label values such as uri="/v1/sessions/{session_id}" hold braces themselves.
         Pattern sample = Pattern.compile("^" + Pattern.quote(name) + "(?:\\{(.*)\\})? (\\S+)$",
                 Pattern.MULTILINE);
