@@ -72,9 +72,10 @@ public final class Profiles {
             return List.of(new TestResourceEntry(FakeWorkersResource.class, Map.of("sglang", "true")));
         }
 
+        /** Its tests are about what workers offer, not timeouts: a loaded machine must not turn an open into a 504. */
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("kvsession.control.retry-after", "3s");
+            return Map.of("kvsession.control.retry-after", "3s", "kvsession.rpc.open-timeout", "5s");
         }
     }
 
