@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 
 import io.kvsession.sidecar.support.Eventually;
 import io.kvsession.sidecar.support.FakeWorkers;
+import io.kvsession.sidecar.support.KeptAlive;
 import io.kvsession.sidecar.support.Metrics;
 import io.kvsession.sidecar.support.Profiles;
 import io.kvsession.sidecar.support.WorkerFaults;
@@ -57,55 +58,58 @@ class SoakTest {
 
     @Test
     void tableAndWorkersAgreeAfterTrafficUnderFaults() throws Exception {
-        workers.resetAll();
-        Duration length = Duration.ofSeconds(Long.getLong("soak.seconds", 60));
-        long deadline = System.nanoTime() + length.toNanos();
-        WorkerFaults faults = new WorkerFaults(workers);
-        ExecutorService pool = Executors.newFixedThreadPool(CLIENTS + 1);
-        List<Future<?>> running = new ArrayList<>();
-        for (int i = 0; i < CLIENTS; i++) {
-            running.add(pool.submit(() -> traffic(deadline)));
-        }
-        running.add(pool.submit(() -> faults.until(deadline)));
-        for (Future<?> task : running) {
-            task.get();
-        }
-        pool.shutdown();
-        faults.healAll();
+        // A router keeps its connections alive: one per request would pile up to the sidecar's connection cap.
+        try (KeptAlive connections = KeptAlive.install(CLIENTS)) {
+            workers.resetAll();
+            Duration length = Duration.ofSeconds(Long.getLong("soak.seconds", 60));
+            long deadline = System.nanoTime() + length.toNanos();
+            WorkerFaults faults = new WorkerFaults(workers);
+            ExecutorService pool = Executors.newFixedThreadPool(CLIENTS + 1);
+            List<Future<?>> running = new ArrayList<>();
+            for (int i = 0; i < CLIENTS; i++) {
+                running.add(pool.submit(() -> traffic(deadline)));
+            }
+            running.add(pool.submit(() -> faults.until(deadline)));
+            for (Future<?> task : running) {
+                task.get();
+            }
+            pool.shutdown();
+            faults.healAll();
 
-        Eventually.await(Duration.ofSeconds(30), () -> "pending closes drained: "
-                + Metrics.value("kvsession_closes_pending") + " running, "
-                + Metrics.value("kvsession_closes_deferred") + " deferred",
-                () -> Metrics.value("kvsession_closes_pending") == 0
-                        && Metrics.value("kvsession_closes_deferred") == 0);
+            Eventually.await(Duration.ofSeconds(30), () -> "pending closes drained: "
+                    + Metrics.value("kvsession_closes_pending") + " running, "
+                    + Metrics.value("kvsession_closes_deferred") + " deferred",
+                    () -> Metrics.value("kvsession_closes_pending") == 0
+                            && Metrics.value("kvsession_closes_deferred") == 0);
 
-        System.out.printf("soak: %d s, statuses %s%n", length.toSeconds(), new TreeMap<>(statuses));
-        assertTrue(statuses.keySet().stream().allMatch(EXPECTED::contains), "only expected statuses: " + statuses);
-        assertTrue(statuses.getOrDefault(200, new AtomicLong()).get() > 100, "traffic flowed: " + statuses);
-        // Sessions keep expiring (TTL 30 s) while we look, each followed by its close: compare until both settle.
-        Map<String, Set<String>> last = new HashMap<>();
-        Eventually.await(Duration.ofSeconds(15), () -> "worker sessions and engine-backed bindings agree: "
-                + Map.of("leaked", last.get("held by a worker but not bound"),
-                        "phantom", last.get("bound but not held by the worker")),
-                () -> {
-                    Set<String> held = new TreeSet<>();
-                    for (String worker : WORKERS) {
-                        workers.sessions(worker).forEach(session -> held.add(session + "@" + worker));
-                    }
-                    Set<String> bound = engineBackedBindings();
-                    last.put("held by workers", held);
-                    Set<String> leaked = new TreeSet<>(held);
-                    leaked.removeAll(bound);
-                    Set<String> phantom = new TreeSet<>(bound);
-                    phantom.removeAll(held);
-                    last.put("held by a worker but not bound", leaked);
-                    last.put("bound but not held by the worker", phantom);
-                    return leaked.isEmpty() && phantom.isEmpty();
-                });
-        System.out.printf("soak: %d engine-backed sessions, each held by its worker and no other%n",
-                last.get("held by workers").size());
-        Eventually.await(Duration.ofSeconds(10), () -> "no session held by a request that finished or outlived its "
-                + "guard: " + heldSessions(), () -> heldSessions().isEmpty());
+            System.out.printf("soak: %d s, statuses %s%n", length.toSeconds(), new TreeMap<>(statuses));
+            assertTrue(statuses.keySet().stream().allMatch(EXPECTED::contains), "only expected statuses: " + statuses);
+            assertTrue(statuses.getOrDefault(200, new AtomicLong()).get() > 100, "traffic flowed: " + statuses);
+            // Sessions keep expiring (TTL 30 s) while we look, each followed by its close: compare until both settle.
+            Map<String, Set<String>> last = new HashMap<>();
+            Eventually.await(Duration.ofSeconds(15), () -> "worker sessions and engine-backed bindings agree: "
+                    + Map.of("leaked", last.get("held by a worker but not bound"),
+                            "phantom", last.get("bound but not held by the worker")),
+                    () -> {
+                        Set<String> held = new TreeSet<>();
+                        for (String worker : WORKERS) {
+                            workers.sessions(worker).forEach(session -> held.add(session + "@" + worker));
+                        }
+                        Set<String> bound = engineBackedBindings();
+                        last.put("held by workers", held);
+                        Set<String> leaked = new TreeSet<>(held);
+                        leaked.removeAll(bound);
+                        Set<String> phantom = new TreeSet<>(bound);
+                        phantom.removeAll(held);
+                        last.put("held by a worker but not bound", leaked);
+                        last.put("bound but not held by the worker", phantom);
+                        return leaked.isEmpty() && phantom.isEmpty();
+                    });
+            System.out.printf("soak: %d engine-backed sessions, each held by its worker and no other%n",
+                    last.get("held by workers").size());
+            Eventually.await(Duration.ofSeconds(10), () -> "no session held by a request that finished or outlived "
+                    + "its guard: " + heldSessions(), () -> heldSessions().isEmpty());
+        }
     }
 
     private void traffic(long deadline) {
