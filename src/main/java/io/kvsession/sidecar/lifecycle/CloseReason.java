@@ -20,6 +20,8 @@ public enum CloseReason {
     PARENT_ENDED,
     /** An open failed while the worker may hold the session. */
     ROLLBACK,
+    /** The worker lost the session and an open to restore it failed, perhaps after the worker acted on it. */
+    LOST,
     /** The request the close waited for never finished. */
     GUARD_TIMEOUT,
     /** The sidecar stops and forgets the binding (memory store). */

@@ -23,7 +23,9 @@ public record Ending(Reason reason, String contextId, String afterContextId, lon
         /** The sidecar stops, and its store forgets bindings. */
         SHUTDOWN,
         /** Its parent session was closed or expired. */
-        PARENT_ENDED
+        PARENT_ENDED,
+        /** Its worker lost the session (a restart) and did not take it back. */
+        LOST
     }
 
     /** Context id of expiry closes (SPEC §2.6). */
@@ -48,6 +50,10 @@ public record Ending(Reason reason, String contextId, String afterContextId, lon
     /** A child of a session that ended so: its worker close is held for the same request as the parent's. */
     public static Ending parentEnded(String parentSessionId, Ending parent) {
         return new Ending(Reason.PARENT_ENDED, parent.contextId(), parent.afterContextId(), 0, parentSessionId);
+    }
+
+    public static Ending lost() {
+        return new Ending(Reason.LOST, null, null, 0, null);
     }
 
     public static Ending instanceGone(String contextId) {

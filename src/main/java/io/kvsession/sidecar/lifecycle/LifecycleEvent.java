@@ -82,7 +82,9 @@ public record LifecycleEvent(Action action, Outcome outcome, String sessionId, S
         /** Soft affinity: the bound worker could not serve, and the session moved to another. */
         MOVED(Severity.FAILED),
         /** The session's parent was closed or expired, and the child went with it. */
-        PARENT_ENDED(Severity.NORMAL);
+        PARENT_ENDED(Severity.NORMAL),
+        /** The worker lost the session and did not take it back: the binding ended. */
+        LOST(Severity.FAILED);
 
         private final Severity severity;
 

@@ -19,9 +19,9 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The one place where a binding ends — closed, replaced, expired or its worker gone: the event is recorded, and the
- * worker's KV session, if the binding had one, is closed now, after a request, or not at all. Closes of sessions
- * that are not bound here, and the finish of a request that holds closes, end here too.
+ * The one place where a binding ends — closed, replaced, expired, its worker gone or its session lost there: the
+ * event is recorded, and the worker's KV session, if the binding had one, is closed now, after a request, or not at
+ * all. Closes of sessions that are not bound here, and the finish of a request that holds closes, end here too.
  */
 @ApplicationScoped
 public class SessionEndings {
@@ -148,6 +148,10 @@ public class SessionEndings {
                 outcome = Outcome.PARENT_ENDED;
                 detail = "its parent session '" + ending.parentSessionId() + "' ended";
             }
+            case LOST -> {
+                outcome = Outcome.LOST;
+                detail = "worker " + instanceId + " lost the session and did not open it again";
+            }
             default -> {
                 outcome = decisionOutcome(decision);
                 detail = ending.afterContextId() == null ? null : "after request " + ending.afterContextId();
@@ -173,6 +177,7 @@ public class SessionEndings {
             case INSTANCE_GONE -> CloseReason.INSTANCE_GONE;
             case SHUTDOWN -> CloseReason.SHUTDOWN;
             case PARENT_ENDED -> CloseReason.PARENT_ENDED;
+            case LOST -> CloseReason.LOST;
         };
     }
 }

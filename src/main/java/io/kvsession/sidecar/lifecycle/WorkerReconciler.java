@@ -23,7 +23,9 @@ import io.smallrye.mutiny.Uni;
  * A worker that comes back — restarted, or answering again after failing — may have lost the KV sessions bound to
  * it while the sidecar still calls them engine-backed. Each is opened again (an open is idempotent: "already open"
  * means it survived), as a flight of its session so that a close waits for it; each outcome is counted
- * ({@code reconcile} ok / reopened / …) and logged.
+ * ({@code reconcile} ok / reopened / …) and logged. A session the worker will not take back (it refuses, fails or is
+ * refused by its breaker) is no longer engine-backed there: its binding ends ({@code unbind lost}), with a close in
+ * case the failed open did land, so that routes stop counting on a KV session the worker does not have.
  */
 @ApplicationScoped
 public class WorkerReconciler {
@@ -35,13 +37,15 @@ public class WorkerReconciler {
     private final AffinityStore store;
     private final OpenFlights flights;
     private final LifecycleRecorder recorder;
+    private final SessionEndings endings;
     private final SidecarConfig.Session defaults;
 
     public WorkerReconciler(AffinityStore store, OpenFlights flights, LifecycleRecorder recorder,
-            SidecarConfig config) {
+            SessionEndings endings, SidecarConfig config) {
         this.store = store;
         this.flights = flights;
         this.recorder = recorder;
+        this.endings = endings;
         this.defaults = config.session();
     }
 
@@ -83,6 +87,7 @@ public class WorkerReconciler {
                         })))
                 .onFailure().invoke(failure -> recorder.record(LifecycleEvent.of(Action.RECONCILE,
                         Outcome.of(failure), binding, null, started, failure.getMessage())))
+                .onFailure().call(failure -> endings.unbindIf(binding, Ending.lost()))
                 .onFailure().recoverWithItem(binding);
     }
 }

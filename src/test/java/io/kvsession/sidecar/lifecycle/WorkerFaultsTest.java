@@ -89,6 +89,21 @@ class WorkerFaultsTest extends FakeWorkersTest {
                 "outcome=\"reopened\"") > before, "counted");
     }
 
+    @Test
+    void aSessionARestartedWorkerWillNotTakeBackIsUnboundNotLeftEngineBacked() {
+        String session = newSession("lost");
+        FakeWorker w3 = workers.get("w3");
+        open(session, "w3").statusCode(200).body("kind", equalTo("engine_backed"));
+
+        w3.openMode(OpenMode.REJECT).restart(Duration.ZERO);
+
+        Eventually.await(Duration.ofSeconds(5), () -> "the binding of a session w3 lost and refused to open again ends",
+                () -> get(session).extract().statusCode() == 404);
+        assertTrue(Metrics.value("kvsession_lifecycle_calls_total", "operation=\"unbind\"", "outcome=\"lost\"") > 0,
+                "counted");
+        assertTrue(w3.sessions().isEmpty());
+    }
+
     /** Whether the worker's endless answer has stopped growing (its writes fail once the sidecar hangs up). */
     private static boolean stalled(FakeWorker worker) {
         long before = worker.endlessBytes();

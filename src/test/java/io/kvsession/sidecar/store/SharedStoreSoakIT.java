@@ -26,7 +26,6 @@ import org.junit.jupiter.api.Test;
 import io.kvsession.sidecar.support.Eventually;
 import io.kvsession.sidecar.support.FakeWorkers;
 import io.kvsession.sidecar.support.RedisServer;
-import io.kvsession.sidecar.support.SidecarProcess;
 import io.kvsession.sidecar.support.WorkerFaults;
 
 /**
