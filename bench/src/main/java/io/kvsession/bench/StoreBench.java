@@ -1,17 +1,8 @@
 package io.kvsession.bench;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +10,6 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -72,7 +62,7 @@ public final class StoreBench {
     private void run(Path artifact) throws Exception {
         int workerPort = Loopback.freePort();
         HttpServer worker = FastWorker.start(vertx, workerPort);
-        try (RedisServer redis = RedisServer.start()) {
+        try (BenchRedis redis = BenchRedis.start()) {
             List<Candidate> candidates = new ArrayList<>();
             try {
                 candidates.add(candidate("memory", artifact, workerPort, Map.of(UNBOUNDED, "4000000"), redis));
@@ -94,7 +84,7 @@ public final class StoreBench {
         }
     }
 
-    private void measure(List<Candidate> candidates, RedisServer redis) throws Exception {
+    private void measure(List<Candidate> candidates, BenchRedis redis) throws Exception {
         System.out.printf("warming up (%.1f s per phase, %d calls in flight)%n",
                 length.dividedBy(2).toMillis() / 1000.0, inFlight);
         for (Candidate candidate : candidates) {
@@ -132,7 +122,7 @@ public final class StoreBench {
      * for the redis store, keys written to Redis (a build without that store would ignore the setting).
      */
     private Candidate candidate(String store, Path artifact, int workerPort, Map<String, String> properties,
-            RedisServer redis) throws Exception {
+            BenchRedis redis) throws Exception {
         PackagedSidecar sidecar;
         try {
             sidecar = PackagedSidecar.start(artifact, workerPort, properties,
@@ -215,105 +205,6 @@ public final class StoreBench {
         } catch (ExecutionException | TimeoutException failed) {
             return "a probe open or close failed: " + (failed.getCause() == null ? failed : failed.getCause())
                     .getMessage();
-        }
-    }
-
-    /** A redis-server on a free loopback port with a directory of its own, deleted on close. */
-    private record RedisServer(Process process, Path directory, int port) implements AutoCloseable {
-
-        static RedisServer start() throws Exception {
-            int port = Loopback.freePort();
-            Path directory = Files.createTempDirectory("store-bench-redis");
-            Process process;
-            try {
-                process = new ProcessBuilder("redis-server", "--port", String.valueOf(port), "--bind", "127.0.0.1",
-                        "--protected-mode", "no", "--daemonize", "no", "--dir", directory.toString(), "--save", "",
-                        "--appendonly", "yes", "--appendfsync", "everysec", "--logfile",
-                        directory.resolve("redis.log").toString())
-                        .redirectErrorStream(true).redirectOutput(directory.resolve("redis.out").toFile()).start();
-            } catch (IOException missing) {
-                throw new IllegalStateException("redis-server is not on the PATH; install it with: apt-get install -y "
-                        + "redis-server", missing);
-            }
-            RedisServer redis = new RedisServer(process, directory, port);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (System.nanoTime() < deadline && process.isAlive()) {
-                try {
-                    if (redis.answer("PING").equals("+PONG")) {
-                        return redis;
-                    }
-                } catch (IOException notListeningYet) {
-                    // keep polling
-                }
-                Thread.sleep(20);
-            }
-            process.destroyForcibly();
-            throw new IllegalStateException("redis-server did not answer PING on port " + port + "; see "
-                    + directory.resolve("redis.log"));
-        }
-
-        /** Redis's {@code used_memory} and the bindings it holds (the sidecar's default key prefix). */
-        long[] footprint() {
-            try {
-                String used = answerLines("INFO memory").stream().filter(line -> line.startsWith("used_memory:"))
-                        .findFirst().orElseThrow().substring("used_memory:".length()).trim();
-                return new long[] {Long.parseLong(used), Long.parseLong(answer("HLEN {kvsession}:b").substring(1))};
-            } catch (IOException e) {
-                throw new IllegalStateException("redis-server did not answer INFO or HLEN", e);
-            }
-        }
-
-        /** The lines of a bulk answer ({@code $<length>} then its text). */
-        List<String> answerLines(String command) throws IOException {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-                socket.setSoTimeout(5000);
-                OutputStream out = socket.getOutputStream();
-                out.write((command + "\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(),
-                        StandardCharsets.UTF_8));
-                String header = in.readLine();
-                if (header == null || !header.startsWith("$")) {
-                    throw new IOException("not a bulk answer: " + header);
-                }
-                char[] body = new char[Integer.parseInt(header.substring(1))];
-                int read = 0;
-                while (read < body.length) {
-                    int n = in.read(body, read, body.length - read);
-                    if (n < 0) {
-                        break;
-                    }
-                    read += n;
-                }
-                return List.of(new String(body, 0, read).split("\r\n"));
-            }
-        }
-
-        /** The first line of the answer to an inline command ({@code +PONG}, {@code :42}). */
-        String answer(String command) throws IOException {
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-                socket.setSoTimeout(5000);
-                OutputStream out = socket.getOutputStream();
-                out.write((command + "\r\n").getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                String line = new BufferedReader(new InputStreamReader(socket.getInputStream(),
-                        StandardCharsets.UTF_8)).readLine();
-                if (line == null) {
-                    throw new IOException("redis-server closed the connection");
-                }
-                return line;
-            }
-        }
-
-        @Override
-        public void close() throws Exception {
-            process.destroy();
-            process.waitFor(15, TimeUnit.SECONDS);
-            try (Stream<Path> files = Files.walk(directory)) {
-                files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
-            }
         }
     }
 }
