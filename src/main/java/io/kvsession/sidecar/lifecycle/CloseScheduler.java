@@ -28,8 +28,8 @@ public final class CloseScheduler {
         final String contextId;
         final CloseReason reason;
         final long giveUpAtNanos;
-        /** Since when the close is owed; written down before this attempt began when {@code recorded}. */
-        final long sinceNanos;
+        /** Since when the close is owed (the newest close merged into it); written down before when recorded. */
+        volatile long sinceNanos;
         final boolean recorded;
         /** When a landed rollback is sent again, and the interval after that; 0 when it is not a rollback. */
         volatile long confirmAtNanos;
@@ -171,10 +171,19 @@ public final class CloseScheduler {
             }
             listener.scheduled(key, ttl, contextId, reason, rollback, sinceNanos);
             attempt(fresh);
-        } else if (rollback && existing.resendEveryNanos == 0) {
-            // A plain close was pending; as a rollback it must now also be sent again.
-            existing.resendEveryNanos = fresh.resendEveryNanos;
-            existing.confirmAtNanos = fresh.confirmAtNanos;
+        } else {
+            if (sinceNanos - existing.sinceNanos > 0) {
+                // A newer close joins the pending one: owed from now, so a re-open before now no longer calls it off,
+                // and written down anew (a replica that takes it over must send it).
+                existing.sinceNanos = sinceNanos;
+                listener.scheduled(key, ttl, contextId, reason, rollback || existing.resendEveryNanos > 0,
+                        sinceNanos);
+            }
+            if (rollback && existing.resendEveryNanos == 0) {
+                // A plain close was pending; as a rollback it must now also be sent again.
+                existing.resendEveryNanos = fresh.resendEveryNanos;
+                existing.confirmAtNanos = fresh.confirmAtNanos;
+            }
         }
         return true;
     }

@@ -77,6 +77,15 @@ class CloseSchedulerTest {
 
         fenced.scheduleRecorded("later", worker, TTL, "ctx", CloseReason.FINISH, timers.nanoTime());
         assertEquals(1, worker.received("later").size(), "a close held after the re-open is sent");
+
+        worker.failNext(1);
+        fenced.schedule("merged", worker, TTL, null, CloseReason.CLOSE);
+        reopenedAt[0] = timers.nanoTime() + Duration.ofMillis(10).toNanos();
+        timers.advance(Duration.ofMillis(20));
+        fenced.schedule("merged", worker, TTL, null, CloseReason.CLOSE);
+        timers.advance(Duration.ofMillis(100));
+        assertEquals(2, worker.received("merged").size(), "a close that joins a called-off one after the re-open is "
+                + "owed from then, and sent");
     }
 
     @Test
